@@ -1,0 +1,110 @@
+package dev.apilock;
+
+import com.github.f4b6a3.ulid.UlidCreator;
+import dev.apilock.store.AcquireAttempt;
+import dev.apilock.store.ApiLockRepository;
+import dev.apilock.store.NewLock;
+import jakarta.persistence.EntityManagerFactory;
+import java.util.HashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs callbacks while holding a database lock: acquire, run, release in {@code finally}.
+ *
+ * <p>Thread-safe; create one per {@link EntityManagerFactory} and share it. Lock operations run
+ * in short transactions of their own on their own connections, never in the caller's: the lock
+ * is visible to every other process as soon as {@code execute} calls the callback, whatever the
+ * caller's transaction does. Expiry is judged by the database clock only.
+ *
+ * <p>Locks are not reentrant: a callback that asks for a lock type its own thread already holds
+ * through this template is refused at once with {@link ApiLockAcquireException}, without waiting
+ * for itself.
+ */
+public class LockTemplate implements LockOperations {
+
+    private static final Logger log = LoggerFactory.getLogger(LockTemplate.class);
+
+    private final ApiLockRepository repository;
+
+    /** Locks the current thread holds through this template, by type name. */
+    private final ThreadLocal<Map<String, HeldLock>> heldByThread = ThreadLocal.withInitial(HashMap::new);
+
+    /**
+     * @param entityManagerFactory a factory whose persistence unit holds
+     *                             {@link dev.apilock.store.ApiLockEntity}, on a database migrated with
+     *                             apilock's changelog
+     */
+    public LockTemplate(EntityManagerFactory entityManagerFactory) {
+        if (entityManagerFactory == null) {
+            throw new ApiLockSetupException("EntityManagerFactory must not be null");
+        }
+        this.repository = new ApiLockRepository(entityManagerFactory);
+    }
+
+    @Override
+    public <T> T execute(LockType type, String referenceId, String user, LockCallback<T> callback) {
+        HeldLock lock = acquire(type, referenceId, user, callback);
+        Map<String, HeldLock> held = heldByThread.get();
+        held.put(type.name(), lock);
+        Throwable failure = null;
+        try {
+            return callback.doInLock(lock);
+        } catch (Throwable t) {
+            failure = t;
+            throw t;
+        } finally {
+            held.remove(type.name());
+            release(lock, failure);
+        }
+    }
+
+    private HeldLock acquire(LockType type, String referenceId, String user, LockCallback<?> callback) {
+        if (type == null) {
+            throw new ApiLockSetupException("Lock type must not be null");
+        }
+        Texts.requireText("Reference id", referenceId);
+        Texts.requireText("User", user);
+        if (callback == null) {
+            throw new ApiLockSetupException("Lock callback must not be null");
+        }
+        HeldLock reentered = heldByThread.get().get(type.name());
+        if (reentered != null) {
+            throw new ApiLockAcquireException(type, reentered.row(), null,
+                    "The calling thread already holds this lock: apilock locks are not reentrant.");
+        }
+
+        String lockId = UlidCreator.getMonotonicUlid().toString();
+        AcquireAttempt attempt = repository.tryAcquire(
+                new NewLock(lockId, type.name(), type.expiresAfter().toSeconds(), user, referenceId));
+        if (!attempt.acquired()) {
+            ApiLockAcquireException refusal =
+                    new ApiLockAcquireException(type, attempt.holder(), attempt.holderTimeLeft());
+            log.debug("Lock {} of type {} refused: {}", lockId, type.name(), refusal.getMessage());
+            throw refusal;
+        }
+        HeldLock lock = new HeldLock(type, attempt.holder());
+        log.debug("Acquired lock {} of type {} with fencing token {} for user {}, reference {}, expires at {}",
+                lockId, type.name(), lock.fencingToken(), user, referenceId, lock.expiresAt());
+        return lock;
+    }
+
+    /** Never throws: a lock that cannot be released expires by itself. */
+    private void release(HeldLock lock, Throwable failure) {
+        try {
+            if (repository.release(lock.lockId())) {
+                log.debug("Released lock {} of type {}", lock.lockId(), lock.type().name());
+            } else {
+                log.warn("Lock {} of type {} was no longer held at release: it expired at {} and was reclaimed,"
+                        + " or an operator released it", lock.lockId(), lock.type().name(), lock.expiresAt());
+            }
+        } catch (RuntimeException e) {
+            if (failure != null) {
+                failure.addSuppressed(e);
+            }
+            log.warn("Could not release lock {} of type {}; it expires by itself at {}: {}",
+                    lock.lockId(), lock.type().name(), lock.expiresAt(), e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package dev.apilock;
+
+/** Checks user-supplied strings and makes them safe to quote in an error message. */
+final class Texts {
+
+    /** Longest user or reference id the {@code locked_by} / {@code reference_id} columns take. */
+    static final int MAX_TEXT_LENGTH = 255;
+
+    private static final int QUOTED_LENGTH = 40;
+
+    private Texts() {
+    }
+
+    /**
+     * A user or reference id: 1 to 255 characters, not blank, no control characters and valid
+     * UTF-16 (PostgreSQL refuses NUL, and a newline would forge lines in logs and CLI output).
+     */
+    static String requireText(String what, String value) {
+        if (value == null) {
+            throw new ApiLockSetupException(what + " must not be null");
+        }
+        if (value.isBlank()) {
+            throw new ApiLockSetupException(what + " must not be blank, was '" + printable(value) + "'");
+        }
+        if (value.length() > MAX_TEXT_LENGTH) {
+            throw new ApiLockSetupException(what + " must be at most " + MAX_TEXT_LENGTH + " characters, was "
+                    + value.length() + ": '" + abbreviate(value) + "'");
+        }
+        if (value.codePoints().anyMatch(Texts::unprintable)) {
+            throw new ApiLockSetupException(what + " must not contain control characters or broken surrogates, was '"
+                    + printable(value) + "'");
+        }
+        return value;
+    }
+
+    /** The first characters of a long value, enough to recognise it. */
+    static String abbreviate(String value) {
+        String shown = value.length() <= QUOTED_LENGTH ? value : value.substring(0, QUOTED_LENGTH) + "...";
+        return printable(shown);
+    }
+
+    /** Control characters and unpaired surrogates shown as {@code \}{@code uXXXX}, so a message stays one clean line. */
+    static String printable(String value) {
+        StringBuilder out = new StringBuilder(value.length());
+        value.codePoints().forEach(c -> {
+            if (unprintable(c)) {
+                out.append(String.format("\\u%04x", c));
+            } else {
+                out.appendCodePoint(c);
+            }
+        });
+        return out.toString();
+    }
+
+    private static boolean unprintable(int codePoint) {
+        return Character.isISOControl(codePoint)
+                || (codePoint >= Character.MIN_SURROGATE && codePoint <= Character.MAX_SURROGATE);
+    }
+}

@@ -1,0 +1,21 @@
+package dev.apilock.store;
+
+import dev.apilock.LockInfo;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * What an acquisition attempt found.
+ *
+ * @param acquired    whether the caller now holds the lock
+ * @param holder      the holder after the attempt: the caller's own row when acquired, the
+ *                    blocking row otherwise, or null if nobody held it by the final check
+ * @param databaseNow the database clock during the attempt; null when there is no holder
+ */
+public record AcquireAttempt(boolean acquired, LockInfo holder, Instant databaseNow) {
+
+    /** The holder's time left by the database clock, or null without a holder. */
+    public Duration holderTimeLeft() {
+        return holder == null ? null : Duration.between(databaseNow, holder.expiresAt());
+    }
+}

@@ -1,0 +1,93 @@
+package dev.apilock.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
+/**
+ * H2. No partial indexes: {@code active_type} carries the type while a row is unreleased and is
+ * NULL afterwards, under the unique constraint {@code ux_api_locks_one_active}; a check
+ * constraint keeps it in step with {@code released}. H2 has no {@code ON CONFLICT} outside its
+ * PostgreSQL mode, so a lost race surfaces as a duplicate-key error and is answered "not
+ * acquired". {@code CURRENT_TIMESTAMP} is the transaction's start, like PostgreSQL's {@code now()}.
+ */
+final class H2LockSql extends LockSql {
+
+    private static final String RECLAIM = """
+            UPDATE api_locks SET released = TRUE, released_at = CURRENT_TIMESTAMP, release_reason = 'EXPIRED',
+                   active_type = NULL
+             WHERE active_type = ? AND expires_at <= CURRENT_TIMESTAMP""";
+
+    private static final String INSERT = """
+            INSERT INTO api_locks (id, lock_type, active_type, acquired_at, expires, expires_at, locked_by, reference_id)
+            SELECT ?, ?, ?, CURRENT_TIMESTAMP, ?, DATEADD(SECOND, ?, CURRENT_TIMESTAMP), ?, ?
+             WHERE NOT EXISTS (SELECT 1 FROM api_locks WHERE active_type = ?)""";
+
+    private static final String DRAW_TOKEN = """
+            UPDATE api_locks SET fencing_token = NEXT VALUE FOR api_locks_fencing_seq WHERE id = ?""";
+
+    private static final String LATEST = """
+            SELECT %s, CURRENT_TIMESTAMP FROM api_locks
+             WHERE lock_type = ? AND NOT released AND expires_at > CURRENT_TIMESTAMP
+             ORDER BY acquired_at DESC, id DESC FETCH FIRST 1 ROW ONLY""".formatted(ROW_COLUMNS);
+
+    private static final String RELEASE = """
+            UPDATE api_locks SET released = TRUE, released_at = CURRENT_TIMESTAMP, release_reason = 'RELEASED',
+                   active_type = NULL
+             WHERE id = ? AND NOT released""";
+
+    /** SQLSTATE of a unique-constraint violation. */
+    private static final String DUPLICATE_KEY = "23505";
+
+    @Override
+    String name() {
+        return "H2";
+    }
+
+    @Override
+    AcquireAttempt acquire(Connection connection, NewLock lock) throws SQLException {
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(false);
+        try {
+            update(connection, RECLAIM, lock.lockType());
+            int expires = Math.toIntExact(lock.expiresSeconds());
+            int inserted = update(connection, INSERT, lock.lockId(), lock.lockType(), lock.lockType(),
+                    expires, expires, lock.user(), lock.referenceId(), lock.lockType());
+            if (inserted == 1) {
+                update(connection, DRAW_TOKEN, lock.lockId());
+            }
+            AcquireAttempt attempt = latest(connection, lock, inserted == 1);
+            connection.commit();
+            return attempt;
+        } catch (SQLException e) {
+            connection.rollback();
+            if (!DUPLICATE_KEY.equals(e.getSQLState())) {
+                throw e;
+            }
+            // Lost the race to a concurrent insert: the winner's row is committed by now.
+            AcquireAttempt attempt = latest(connection, lock, false);
+            connection.commit();
+            return attempt;
+        } catch (RuntimeException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(autoCommit);
+        }
+    }
+
+    private AcquireAttempt latest(Connection connection, NewLock lock, boolean inserted) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(LATEST)) {
+            bind(statement, lock.lockType());
+            try (ResultSet rs = statement.executeQuery()) {
+                return readLatest(rs, lock, inserted);
+            }
+        }
+    }
+
+    @Override
+    String releaseSql() {
+        return RELEASE;
+    }
+}

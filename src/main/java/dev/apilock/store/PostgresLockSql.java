@@ -1,0 +1,85 @@
+package dev.apilock.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
+/**
+ * PostgreSQL. The partial unique index {@code ux_api_locks_one_active (lock_type) WHERE NOT
+ * released} admits one unreleased row per type; {@code ON CONFLICT DO NOTHING} turns a lost race
+ * into a quiet zero-row insert instead of a unique-violation error in the server log.
+ *
+ * <p>An acquisition is one round trip: the four statements below go out as one pipeline with a
+ * single Sync, which PostgreSQL runs as one implicit transaction committed at the Sync (when
+ * auto-commit is on, as here). Under READ COMMITTED each statement takes a fresh snapshot, so the
+ * insert sees the reclaim, and the token draw and the final check see the insert. {@code now()}
+ * is the transaction's start for all four.
+ */
+final class PostgresLockSql extends LockSql {
+
+    static final String RECLAIM = """
+            UPDATE api_locks SET released = TRUE, released_at = now(), release_reason = 'EXPIRED'
+             WHERE lock_type = ? AND NOT released AND expires_at <= now()""";
+
+    static final String INSERT = """
+            INSERT INTO api_locks (id, lock_type, acquired_at, expires, expires_at, locked_by, reference_id)
+            SELECT ?, ?, now(), ?, now() + ? * INTERVAL '1 second', ?, ?
+             WHERE NOT EXISTS (SELECT 1 FROM api_locks WHERE lock_type = ? AND NOT released)
+            ON CONFLICT (lock_type) WHERE NOT released DO NOTHING""";
+
+    /** After the insert, so that a token is only drawn by a winner (see the schema's comment). */
+    static final String DRAW_TOKEN = """
+            UPDATE api_locks SET fencing_token = nextval('api_locks_fencing_seq') WHERE id = ?""";
+
+    static final String LATEST = """
+            SELECT %s, now() FROM api_locks
+             WHERE lock_type = ? AND NOT released AND expires_at > now()
+             ORDER BY acquired_at DESC, id DESC LIMIT 1""".formatted(ROW_COLUMNS);
+
+    /** The four statements above as one pipeline: one round trip, one implicit transaction. */
+    private static final String ACQUIRE = String.join(";\n", RECLAIM, INSERT, DRAW_TOKEN, LATEST);
+
+    private static final String RELEASE = """
+            UPDATE api_locks SET released = TRUE, released_at = now(), release_reason = 'RELEASED'
+             WHERE id = ? AND NOT released""";
+
+    @Override
+    String name() {
+        return "PostgreSQL";
+    }
+
+    @Override
+    AcquireAttempt acquire(Connection connection, NewLock lock) throws SQLException {
+        boolean autoCommit = connection.getAutoCommit();
+        if (!autoCommit) {
+            connection.setAutoCommit(true);
+        }
+        try (PreparedStatement statement = connection.prepareStatement(ACQUIRE)) {
+            int expires = Math.toIntExact(lock.expiresSeconds());
+            bind(statement,
+                    lock.lockType(),
+                    lock.lockId(), lock.lockType(), expires, expires, lock.user(), lock.referenceId(),
+                    lock.lockType(),
+                    lock.lockId(),
+                    lock.lockType());
+            statement.execute();               // reclaim
+            statement.getMoreResults();         // insert
+            boolean inserted = statement.getUpdateCount() == 1;
+            statement.getMoreResults();         // token
+            statement.getMoreResults();         // latest active
+            try (ResultSet latest = statement.getResultSet()) {
+                return readLatest(latest, lock, inserted);
+            }
+        } finally {
+            if (!autoCommit) {
+                connection.setAutoCommit(false);
+            }
+        }
+    }
+
+    @Override
+    String releaseSql() {
+        return RELEASE;
+    }
+}
