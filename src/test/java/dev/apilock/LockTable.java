@@ -1,0 +1,93 @@
+package dev.apilock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Plain-SQL views of {@code api_locks} for assertions, independent of the code under test. */
+public final class LockTable {
+
+    private final TestDatabase database;
+
+    public LockTable(TestDatabase database) {
+        this.database = database;
+    }
+
+    public long count() {
+        return queryLong("SELECT COUNT(*) FROM api_locks");
+    }
+
+    public long count(String where, Object... parameters) {
+        return queryLong("SELECT COUNT(*) FROM api_locks WHERE " + where, parameters);
+    }
+
+    /** Every row, ordered by id, as text: two equal snapshots mean nothing was written. */
+    public List<String> snapshot() {
+        List<String> rows = new ArrayList<>();
+        try (Connection connection = database.connect();
+             Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT * FROM api_locks ORDER BY id")) {
+            int columns = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                StringBuilder row = new StringBuilder();
+                for (int i = 1; i <= columns; i++) {
+                    row.append(rs.getMetaData().getColumnName(i)).append('=').append(rs.getString(i)).append(' ');
+                }
+                rows.add(row.toString());
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return rows;
+    }
+
+    /**
+     * The history is consistent: every row has a fencing token, tokens are unique, released rows
+     * have a release time and reason and unreleased ones have neither, and no type has more than
+     * one unreleased row (which also means at most one unreleased unexpired row).
+     */
+    public void assertConsistent() {
+        assertThat(count("fencing_token IS NULL")).as("rows without a fencing token").isZero();
+        assertThat(queryLong("SELECT COUNT(*) - COUNT(DISTINCT fencing_token) FROM api_locks"))
+                .as("duplicate fencing tokens").isZero();
+        assertThat(count("released AND (released_at IS NULL OR release_reason IS NULL)"))
+                .as("released rows without time or reason").isZero();
+        assertThat(count("NOT released AND (released_at IS NOT NULL OR release_reason IS NOT NULL)"))
+                .as("unreleased rows with a release time or reason").isZero();
+        assertThat(queryLong("SELECT COUNT(*) FROM (SELECT lock_type FROM api_locks WHERE NOT released"
+                + " GROUP BY lock_type HAVING COUNT(*) > 1) t")).as("types with two unreleased rows").isZero();
+    }
+
+    public long queryLong(String sql, Object... parameters) {
+        try (Connection connection = database.connect();
+             PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                statement.setObject(i + 1, parameters[i]);
+            }
+            try (ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+        }
+    }
+
+    public void execute(String sql, Object... parameters) {
+        try (Connection connection = database.connect();
+             PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                statement.setObject(i + 1, parameters[i]);
+            }
+            statement.execute();
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+        }
+    }
+}
