@@ -1,5 +1,6 @@
 package dev.apilock;
 
+import java.time.Duration;
 import java.util.function.Consumer;
 
 /**
@@ -22,7 +23,18 @@ public interface LockOperations {
      */
     <T> T execute(LockType type, String referenceId, String user, LockCallback<T> callback);
 
-    /** As {@link #execute}, for work without a result. */
+    /**
+     * As {@link #execute(LockType, String, String, LockCallback)}, but waits up to {@code maxWait}
+     * for the lock instead of failing at once: retries with capped, jittered backoff until
+     * acquired or the wait is over, then throws {@link ApiLockAcquireException} naming the holder
+     * at that moment. An interrupt stops the wait: the interrupt flag is restored and
+     * {@link ApiLockAcquireException} thrown. {@code Duration.ZERO} means one attempt.
+     *
+     * @throws ApiLockSetupException   also for a null or negative {@code maxWait}, or one over a day
+     */
+    <T> T execute(LockType type, String referenceId, String user, Duration maxWait, LockCallback<T> callback);
+
+    /** As {@link #execute(LockType, String, String, LockCallback)}, for work without a result. */
     default void executeWithoutResult(LockType type, String referenceId, String user, Consumer<LockHandle> action) {
         if (action == null) {
             throw new ApiLockSetupException("Lock callback must not be null");

@@ -5,8 +5,11 @@ import dev.apilock.store.AcquireAttempt;
 import dev.apilock.store.ApiLockRepository;
 import dev.apilock.store.NewLock;
 import jakarta.persistence.EntityManagerFactory;
+import java.time.Duration;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +21,10 @@ import org.slf4j.LoggerFactory;
  * is visible to every other process as soon as {@code execute} calls the callback, whatever the
  * caller's transaction does. Expiry is judged by the database clock only.
  *
+ * <p>{@code execute} without a wait fails fast; with one it retries with capped, jittered
+ * exponential backoff (10 ms doubling to 500 ms) until acquired or the wait is over. No fairness
+ * is promised between waiters.
+ *
  * <p>Locks are not reentrant: a callback that asks for a lock type its own thread already holds
  * through this template is refused at once with {@link ApiLockAcquireException}, without waiting
  * for itself.
@@ -25,6 +32,9 @@ import org.slf4j.LoggerFactory;
 public class LockTemplate implements LockOperations {
 
     private static final Logger log = LoggerFactory.getLogger(LockTemplate.class);
+
+    /** Longest wait accepted by {@link #execute(LockType, String, String, Duration, LockCallback)}. */
+    public static final Duration MAX_WAIT = Duration.ofDays(1);
 
     private final ApiLockRepository repository;
 
@@ -45,7 +55,14 @@ public class LockTemplate implements LockOperations {
 
     @Override
     public <T> T execute(LockType type, String referenceId, String user, LockCallback<T> callback) {
-        HeldLock lock = acquire(type, referenceId, user, callback);
+        return execute(type, referenceId, user, Duration.ZERO, callback);
+    }
+
+    @Override
+    public <T> T execute(LockType type, String referenceId, String user, Duration maxWait,
+                         LockCallback<T> callback) {
+        checkRequest(type, referenceId, user, maxWait, callback);
+        HeldLock lock = acquire(type, referenceId, user, maxWait);
         Map<String, HeldLock> held = heldByThread.get();
         held.put(type.name(), lock);
         Throwable failure = null;
@@ -60,12 +77,19 @@ public class LockTemplate implements LockOperations {
         }
     }
 
-    private HeldLock acquire(LockType type, String referenceId, String user, LockCallback<?> callback) {
+    private void checkRequest(LockType type, String referenceId, String user, Duration maxWait,
+                              LockCallback<?> callback) {
         if (type == null) {
             throw new ApiLockSetupException("Lock type must not be null");
         }
         Texts.requireText("Reference id", referenceId);
         Texts.requireText("User", user);
+        if (maxWait == null) {
+            throw new ApiLockSetupException("Maximum wait must not be null");
+        }
+        if (maxWait.isNegative() || maxWait.compareTo(MAX_WAIT) > 0) {
+            throw new ApiLockSetupException("Maximum wait must be between PT0S and " + MAX_WAIT + ", was " + maxWait);
+        }
         if (callback == null) {
             throw new ApiLockSetupException("Lock callback must not be null");
         }
@@ -74,20 +98,48 @@ public class LockTemplate implements LockOperations {
             throw new ApiLockAcquireException(type, reentered.row(), null,
                     "The calling thread already holds this lock: apilock locks are not reentrant.");
         }
+    }
 
-        String lockId = UlidCreator.getMonotonicUlid().toString();
-        AcquireAttempt attempt = repository.tryAcquire(
-                new NewLock(lockId, type.name(), type.expiresAfter().toSeconds(), user, referenceId));
-        if (!attempt.acquired()) {
-            ApiLockAcquireException refusal =
-                    new ApiLockAcquireException(type, attempt.holder(), attempt.holderTimeLeft());
-            log.debug("Lock {} of type {} refused: {}", lockId, type.name(), refusal.getMessage());
-            throw refusal;
+    /** Tries until acquired or {@code maxWait} has passed; each attempt is a new row id. */
+    private HeldLock acquire(LockType type, String referenceId, String user, Duration maxWait) {
+        long start = System.nanoTime();
+        Backoff backoff = null;
+        for (int attempts = 1; ; attempts++) {
+            String lockId = UlidCreator.getMonotonicUlid().toString();
+            AcquireAttempt attempt = repository.tryAcquire(
+                    new NewLock(lockId, type.name(), type.expiresAfter().toSeconds(), user, referenceId));
+            if (attempt.acquired()) {
+                HeldLock lock = new HeldLock(type, attempt.holder());
+                log.debug("Acquired lock {} of type {} with fencing token {} for user {}, reference {},"
+                        + " expires at {}", lockId, type.name(), lock.fencingToken(), user, referenceId,
+                        lock.expiresAt());
+                return lock;
+            }
+            log.debug("Lock {} of type {} refused, held by {}", lockId, type.name(), attempt.holder());
+
+            long waited = System.nanoTime() - start;
+            long left = maxWait.toNanos() - waited;
+            if (left <= 0) {
+                throw refusal(type, attempt, attempts == 1 ? null
+                        : "Gave up after waiting " + seconds(waited) + " (" + attempts + " attempts).");
+            }
+            backoff = backoff == null ? new Backoff() : backoff;
+            try {
+                Thread.sleep(Math.max(1, Math.min(backoff.nextDelayMillis(), TimeUnit.NANOSECONDS.toMillis(left))));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw refusal(type, attempt, "Interrupted while waiting, after " + seconds(System.nanoTime() - start)
+                        + " (" + attempts + " attempts).");
+            }
         }
-        HeldLock lock = new HeldLock(type, attempt.holder());
-        log.debug("Acquired lock {} of type {} with fencing token {} for user {}, reference {}, expires at {}",
-                lockId, type.name(), lock.fencingToken(), user, referenceId, lock.expiresAt());
-        return lock;
+    }
+
+    private static ApiLockAcquireException refusal(LockType type, AcquireAttempt attempt, String detail) {
+        return new ApiLockAcquireException(type, attempt.holder(), attempt.holderTimeLeft(), detail);
+    }
+
+    private static String seconds(long nanos) {
+        return String.format(Locale.ROOT, "%.1f s", nanos / 1e9);
     }
 
     /** Never throws: a lock that cannot be released expires by itself. */

@@ -24,6 +24,9 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
@@ -346,6 +349,112 @@ abstract class LockContractTest {
             assertThat(taken.fencingToken()).isGreaterThan(crashed.holder().fencingToken());
             assertThat(table.count("id = ? AND released AND release_reason = 'EXPIRED' AND released_at >= expires_at",
                     crashed.holder().lockId())).isEqualTo(1);
+        }
+    }
+
+    @Nested
+    class Waiting {
+
+        @Test
+        void waiterGetsTheLockOnceTheHolderReleases() throws Exception {
+            LockType type = newType(MINUTE);
+            CountDownLatch held = new CountDownLatch(1);
+            CompletableFuture<String> holder = CompletableFuture.supplyAsync(() ->
+                    template.execute(type, "req-holder", "alice", lock -> {
+                        held.countDown();
+                        sleep(300);
+                        return lock.lockId();
+                    }));
+            held.await();
+            long start = System.nanoTime();
+            String waiter = otherInstance.execute(type, "req-waiter", "bob", Duration.ofSeconds(10), LockHandle::lockId);
+            long waitedMillis = (System.nanoTime() - start) / 1_000_000;
+
+            assertThat(waiter).isNotEqualTo(holder.get());
+            assertThat(waitedMillis).isBetween(100L, 5_000L);
+            assertThat(table.count("lock_type = ? AND locked_by = 'bob'", type.name())).isEqualTo(1);
+        }
+
+        @Test
+        void waiterGivesUpAtItsDeadlineNamingTheHolder() {
+            LockType type = newType(MINUTE);
+            template.execute(type, "req-holder", "alice", held -> {
+                long start = System.nanoTime();
+                ApiLockAcquireException refusal = catchThrowableOfType(ApiLockAcquireException.class,
+                        () -> otherInstance.execute(type, "req-waiter", "bob", Duration.ofMillis(400), lock -> "x"));
+                long waitedMillis = (System.nanoTime() - start) / 1_000_000;
+
+                assertThat(waitedMillis).isBetween(400L, 5_000L);
+                assertThat(refusal.status()).isEqualTo(409);
+                assertThat(refusal.holder()).map(LockInfo::lockId).hasValue(held.lockId());
+                assertThat(refusal.getMessage()).containsPattern("Gave up after waiting 0\\.\\d s \\(\\d+ attempts\\)");
+                return null;
+            });
+            assertThat(table.count("lock_type = ? AND locked_by = 'bob'", type.name())).as("no row for a refusal")
+                    .isZero();
+        }
+
+        @Test
+        void interruptStopsTheWaitAndKeepsTheFlag() throws Exception {
+            LockType type = newType(MINUTE);
+            template.execute(type, "req-holder", "alice", held -> {
+                CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+                Thread waiter = new Thread(() -> {
+                    try {
+                        otherInstance.execute(type, "req-waiter", "bob", Duration.ofSeconds(30), lock -> "x");
+                        outcome.complete(null);
+                    } catch (Throwable t) {
+                        outcome.complete(Thread.currentThread().isInterrupted() ? t : new AssertionError("flag lost", t));
+                    }
+                });
+                waiter.start();
+                sleep(200);
+                waiter.interrupt();
+                Throwable thrown = join(outcome);
+                assertThat(thrown).isInstanceOf(ApiLockAcquireException.class)
+                        .hasMessageContaining("Interrupted while waiting");
+                return null;
+            });
+        }
+
+        @Test
+        void zeroWaitIsOneAttempt() {
+            LockType type = newType(MINUTE);
+            template.execute(type, "req-holder", "alice", held -> {
+                assertThatThrownBy(() -> otherInstance.execute(type, "req", "bob", Duration.ZERO, lock -> "x"))
+                        .isInstanceOf(ApiLockAcquireException.class)
+                        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("Gave up"));
+                return null;
+            });
+        }
+
+        @Test
+        void badWaitsAreRejectedBeforeAnySql() {
+            LockType type = newType(MINUTE);
+            assertThatThrownBy(() -> template.execute(type, "req", "bob", null, lock -> "x"))
+                    .isInstanceOf(ApiLockSetupException.class).hasMessage("Maximum wait must not be null");
+            assertThatThrownBy(() -> template.execute(type, "req", "bob", Duration.ofMillis(-1), lock -> "x"))
+                    .isInstanceOf(ApiLockSetupException.class).hasMessageContaining("was PT-0.001S");
+            assertThatThrownBy(() -> template.execute(type, "req", "bob", Duration.ofDays(2), lock -> "x"))
+                    .isInstanceOf(ApiLockSetupException.class).hasMessageContaining("was PT48H");
+            assertThat(table.count("lock_type = ?", type.name())).isZero();
+        }
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static <T> T join(CompletableFuture<T> future) {
+        try {
+            return future.get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 
