@@ -94,13 +94,7 @@ abstract class LockContractTest {
     }
 
     Instant databaseNow() {
-        try (Connection connection = database.connect(); Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT CURRENT_TIMESTAMP")) {
-            rs.next();
-            return rs.getObject(1, OffsetDateTime.class).toInstant();
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return database.now();
     }
 
     /** Sleeps until the database clock has passed {@code instant}. */

@@ -30,8 +30,11 @@ public final class ApiLockRepository {
 
     private static final String LATEST_ACTIVE = """
             select l from ApiLockEntity l
-             where l.lockType = :type and l.released = false and l.expiresAt > current_timestamp
+             where l.lockType = :type and l.released = false and l.expiresAt > %s
              order by l.acquiredAt desc, l.id desc""";
+
+    /** A release that loses a deadlock is simply run again, a few times. */
+    private static final int RELEASE_ATTEMPTS = 3;
 
     private final EntityManagerFactory entityManagerFactory;
 
@@ -64,9 +67,16 @@ public final class ApiLockRepository {
     public boolean release(String lockId) {
         return withConnection(
                 (connection, sql) -> {
-                    try (PreparedStatement statement = connection.prepareStatement(sql.releaseSql())) {
-                        statement.setString(1, lockId);
-                        return statement.executeUpdate() == 1;
+                    for (int attempt = 1; ; attempt++) {
+                        try (PreparedStatement statement = connection.prepareStatement(sql.releaseSql())) {
+                            statement.setString(1, lockId);
+                            return statement.executeUpdate() == 1;
+                        } catch (SQLException e) {
+                            if (attempt == RELEASE_ATTEMPTS || !sql.isTransient(e)) {
+                                throw e;
+                            }
+                            log.debug("Release of lock {} was a deadlock victim, retrying", lockId);
+                        }
                     }
                 },
                 e -> "Could not release lock " + lockId);
@@ -74,7 +84,7 @@ public final class ApiLockRepository {
 
     /** The origin's lookup: the latest active lock of a type, by acquisition time then id. */
     public Optional<LockInfo> findLatestActive(String lockType) {
-        return inTransaction(em -> em.createQuery(LATEST_ACTIVE, ApiLockEntity.class)
+        return inTransaction(em -> em.createQuery(LATEST_ACTIVE.formatted(jpqlNow(em)), ApiLockEntity.class)
                         .setParameter("type", lockType)
                         .setMaxResults(1)
                         .getResultStream()
@@ -115,6 +125,11 @@ public final class ApiLockRepository {
         } finally {
             em.close();
         }
+    }
+
+    /** The database clock as a JPQL expression, for queries that judge expiry. */
+    String jpqlNow(EntityManager em) {
+        return em.unwrap(Session.class).doReturningWork(this::dialect).jpqlNow();
     }
 
     private LockSql dialect(Connection connection) throws SQLException {

@@ -35,12 +35,20 @@ abstract class LockSql {
         if (name.equals("h2")) {
             return new H2LockSql();
         }
+        if (name.contains("mariadb")) {
+            return new MariaDbLockSql();
+        }
         throw new ApiLockSetupException("apilock does not support the database '" + product
-                + "'; supported are PostgreSQL and H2");
+                + "'; supported are PostgreSQL, MariaDB and H2");
     }
 
     /** A short name for logs and messages. */
     abstract String name();
+
+    /** The database clock in JPQL, comparable with the stored timestamps. */
+    String jpqlNow() {
+        return "current_timestamp";
+    }
 
     /**
      * Reclaims an expired lock of the type, inserts the new lock if the type is free, draws its
@@ -51,6 +59,14 @@ abstract class LockSql {
 
     /** Marks the holder's own row released; one auto-committed statement. Parameter: the lock id. */
     abstract String releaseSql();
+
+    /**
+     * Whether a statement failed only because the database gave up on it to break a deadlock or
+     * a lock wait: safe to run again.
+     */
+    boolean isTransient(SQLException e) {
+        return "40001".equals(e.getSQLState()) || "40P01".equals(e.getSQLState());
+    }
 
     /** Reads a row of {@link #ROW_COLUMNS} followed by the database clock. */
     LockInfo readRow(ResultSet rs) throws SQLException {
