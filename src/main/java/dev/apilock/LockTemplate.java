@@ -7,8 +7,11 @@ import dev.apilock.store.NewLock;
 import jakarta.persistence.EntityManagerFactory;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +28,9 @@ import org.slf4j.LoggerFactory;
  * exponential backoff (10 ms doubling to 500 ms) until acquired or the wait is over. No fairness
  * is promised between waiters.
  *
+ * <p>Locks of a type {@link LockType#withKeepAlive() with keep-alive} are extended in the
+ * background while their callback runs; see {@link LockHandle#isHeld()}.
+ *
  * <p>Locks are not reentrant: a callback that asks for a lock type its own thread already holds
  * through this template is refused at once with {@link ApiLockAcquireException}, without waiting
  * for itself.
@@ -37,6 +43,7 @@ public class LockTemplate implements LockOperations {
     public static final Duration MAX_WAIT = Duration.ofDays(1);
 
     private final ApiLockRepository repository;
+    private final LockListener listener;
 
     /** Locks the current thread holds through this template, by type name. */
     private final ThreadLocal<Map<String, HeldLock>> heldByThread = ThreadLocal.withInitial(HashMap::new);
@@ -47,10 +54,19 @@ public class LockTemplate implements LockOperations {
      *                             apilock's changelog
      */
     public LockTemplate(EntityManagerFactory entityManagerFactory) {
+        this(entityManagerFactory, LockListener.NONE);
+    }
+
+    /** As {@link #LockTemplate(EntityManagerFactory)}, telling {@code listener} what happens to locks. */
+    public LockTemplate(EntityManagerFactory entityManagerFactory, LockListener listener) {
         if (entityManagerFactory == null) {
             throw new ApiLockSetupException("EntityManagerFactory must not be null");
         }
+        if (listener == null) {
+            throw new ApiLockSetupException("LockListener must not be null; use LockListener.NONE");
+        }
         this.repository = new ApiLockRepository(entityManagerFactory);
+        this.listener = new CompositeLockListener(List.of(listener));
     }
 
     @Override
@@ -65,6 +81,7 @@ public class LockTemplate implements LockOperations {
         HeldLock lock = acquire(type, referenceId, user, maxWait);
         Map<String, HeldLock> held = heldByThread.get();
         held.put(type.name(), lock);
+        Future<?> keepAlive = type.keepAlive() ? KeepAlive.start(lock) : null;
         Throwable failure = null;
         try {
             return callback.doInLock(lock);
@@ -72,6 +89,9 @@ public class LockTemplate implements LockOperations {
             failure = t;
             throw t;
         } finally {
+            if (keepAlive != null) {
+                keepAlive.cancel(false);
+            }
             held.remove(type.name());
             release(lock, failure);
         }
@@ -106,16 +126,25 @@ public class LockTemplate implements LockOperations {
         Backoff backoff = null;
         for (int attempts = 1; ; attempts++) {
             String lockId = UlidCreator.getMonotonicUlid().toString();
+            long sent = System.nanoTime();
             AcquireAttempt attempt = repository.tryAcquire(
                     new NewLock(lockId, type.name(), type.expiresAfter().toSeconds(), user, referenceId));
+            if (attempt.reclaimed() != null) {
+                log.info("Lock {} of type {} held by {} (reference {}) expired at {} unreleased and was reclaimed",
+                        attempt.reclaimed().lockId(), type.name(), attempt.reclaimed().user(),
+                        attempt.reclaimed().referenceId(), attempt.reclaimed().expiresAt());
+                listener.expiredAndReclaimed(type, attempt.reclaimed());
+            }
             if (attempt.acquired()) {
-                HeldLock lock = new HeldLock(type, attempt.holder());
+                HeldLock lock = new HeldLock(type, attempt.holder(), attempt.databaseNow(), sent, repository, listener);
                 log.debug("Acquired lock {} of type {} with fencing token {} for user {}, reference {},"
                         + " expires at {}", lockId, type.name(), lock.fencingToken(), user, referenceId,
                         lock.expiresAt());
+                listener.acquired(lock, Duration.ofNanos(System.nanoTime() - start));
                 return lock;
             }
             log.debug("Lock {} of type {} refused, held by {}", lockId, type.name(), attempt.holder());
+            listener.blocked(type, Optional.ofNullable(attempt.holder()));
 
             long waited = System.nanoTime() - start;
             long left = maxWait.toNanos() - waited;
@@ -145,11 +174,14 @@ public class LockTemplate implements LockOperations {
     /** Never throws: a lock that cannot be released expires by itself. */
     private void release(HeldLock lock, Throwable failure) {
         try {
-            if (repository.release(lock.lockId())) {
+            boolean released = lock.releasing(() -> repository.release(lock.lockId()));
+            if (released) {
                 log.debug("Released lock {} of type {}", lock.lockId(), lock.type().name());
+                listener.released(lock, lock.heldFor());
             } else {
                 log.warn("Lock {} of type {} was no longer held at release: it expired at {} and was reclaimed,"
                         + " or an operator released it", lock.lockId(), lock.type().name(), lock.expiresAt());
+                lock.markLost("its row had already been reclaimed or force-released at release");
             }
         } catch (RuntimeException e) {
             if (failure != null) {
@@ -157,6 +189,7 @@ public class LockTemplate implements LockOperations {
             }
             log.warn("Could not release lock {} of type {}; it expires by itself at {}: {}",
                     lock.lockId(), lock.type().name(), lock.expiresAt(), e.getMessage());
+            listener.releaseFailed(lock, e);
         }
     }
 }

@@ -33,8 +33,7 @@ public final class ApiLockRepository {
              where l.lockType = :type and l.released = false and l.expiresAt > %s
              order by l.acquiredAt desc, l.id desc""";
 
-    /** A release that loses a deadlock is simply run again, a few times. */
-    private static final int RELEASE_ATTEMPTS = 3;
+    private static final int WRITE_ATTEMPTS = 3;
 
     private final EntityManagerFactory entityManagerFactory;
 
@@ -66,20 +65,23 @@ public final class ApiLockRepository {
      */
     public boolean release(String lockId) {
         return withConnection(
-                (connection, sql) -> {
-                    for (int attempt = 1; ; attempt++) {
-                        try (PreparedStatement statement = connection.prepareStatement(sql.releaseSql())) {
-                            statement.setString(1, lockId);
-                            return statement.executeUpdate() == 1;
-                        } catch (SQLException e) {
-                            if (attempt == RELEASE_ATTEMPTS || !sql.isTransient(e)) {
-                                throw e;
-                            }
-                            log.debug("Release of lock {} was a deadlock victim, retrying", lockId);
-                        }
+                (connection, sql) -> retryIfTransient(sql, lockId, () -> {
+                    try (PreparedStatement statement = connection.prepareStatement(sql.releaseSql())) {
+                        statement.setString(1, lockId);
+                        return statement.executeUpdate() == 1;
                     }
-                },
+                }),
                 e -> "Could not release lock " + lockId);
+    }
+
+    /**
+     * Pushes the lock's expiry to {@code seconds} from now by the database clock, if it is still
+     * held: unreleased and unexpired. Empty otherwise; a lost lock is never revived.
+     */
+    public Optional<Lease> extend(String lockId, long seconds) {
+        return withConnection(
+                (connection, sql) -> retryIfTransient(sql, lockId, () -> sql.extend(connection, lockId, seconds)),
+                e -> "Could not extend lock " + lockId);
     }
 
     /** The origin's lookup: the latest active lock of a type, by acquisition time then id. */
@@ -132,6 +134,20 @@ public final class ApiLockRepository {
         return em.unwrap(Session.class).doReturningWork(this::dialect).jpqlNow();
     }
 
+    /** A single-row write that loses a deadlock is simply run again, a few times. */
+    private static <R> R retryIfTransient(LockSql sql, String lockId, SqlCall<R> call) throws SQLException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return call.run();
+            } catch (SQLException e) {
+                if (attempt == WRITE_ATTEMPTS || !sql.isTransient(e)) {
+                    throw e;
+                }
+                log.debug("Write to lock {} was a deadlock victim, retrying", lockId);
+            }
+        }
+    }
+
     private LockSql dialect(Connection connection) throws SQLException {
         LockSql chosen = sql;
         if (chosen == null) {
@@ -164,6 +180,11 @@ public final class ApiLockRepository {
         }
         String message = root.getMessage();
         return message == null ? root.getClass().getSimpleName() : message;
+    }
+
+    @FunctionalInterface
+    private interface SqlCall<R> {
+        R run() throws SQLException;
     }
 
     @FunctionalInterface

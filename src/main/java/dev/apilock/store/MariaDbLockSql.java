@@ -1,5 +1,7 @@
 package dev.apilock.store;
 
+import dev.apilock.LockInfo;
+import dev.apilock.LockInfo.ReleaseReason;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -8,6 +10,7 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.util.Optional;
 
 /**
  * MariaDB (InnoDB). No partial indexes and no timestamp with time zone: {@code active_type}
@@ -60,6 +63,14 @@ final class MariaDbLockSql extends LockSql {
                    active_type = NULL
              WHERE id = ? AND NOT released""";
 
+    /** No UPDATE ... RETURNING here: the new expiry is read back by id right after. */
+    private static final String EXTEND = """
+            UPDATE api_locks SET expires_at = GREATEST(expires_at, UTC_TIMESTAMP(6) + INTERVAL ? SECOND)
+             WHERE id = ? AND active_type IS NOT NULL AND expires_at > UTC_TIMESTAMP(6)""";
+
+    private static final String LEASE = """
+            SELECT expires_at, UTC_TIMESTAMP(6) FROM api_locks WHERE id = ?""";
+
     /** ER_LOCK_DEADLOCK and ER_LOCK_WAIT_TIMEOUT: InnoDB gave up on this attempt, not the database. */
     private static final int DEADLOCK = 1213;
     private static final int LOCK_WAIT_TIMEOUT = 1205;
@@ -69,24 +80,27 @@ final class MariaDbLockSql extends LockSql {
         return "MariaDB";
     }
 
+    /** Hibernate's current_timestamp is the session's local time here; the columns hold UTC. */
+    @Override
+    String jpqlNow() {
+        return "cast(sql('UTC_TIMESTAMP(6)') as Instant)";
+    }
+
     @Override
     AcquireAttempt acquire(Connection connection, NewLock lock) throws SQLException {
-        boolean autoCommit = connection.getAutoCommit();
-        if (!autoCommit) {
-            connection.commit(); // SET TRANSACTION applies only between transactions
-        }
-        connection.setAutoCommit(false);
-        try {
+        return inTransaction(connection, lock, LATEST, () -> {
             try (Statement statement = connection.createStatement()) {
                 statement.execute(READ_COMMITTED);
             }
             AcquireAttempt active = active(connection, lock);
+            LockInfo reclaimed = null;
             if (active.holder() != null) {
                 if (active.holder().expiresAt().isAfter(active.databaseNow())) {
-                    connection.commit();
                     return active;
                 }
-                update(connection, RECLAIM, active.holder().lockId());
+                if (update(connection, RECLAIM, active.holder().lockId()) == 1) {
+                    reclaimed = asReclaimed(active.holder(), active.databaseNow());
+                }
             }
             int expires = Math.toIntExact(lock.expiresSeconds());
             int inserted = update(connection, INSERT, lock.lockId(), lock.lockType(), lock.lockType(),
@@ -94,23 +108,8 @@ final class MariaDbLockSql extends LockSql {
             if (inserted == 1) {
                 update(connection, DRAW_TOKEN, lock.lockId());
             }
-            AcquireAttempt attempt = latest(connection, lock, inserted == 1);
-            connection.commit();
-            return attempt;
-        } catch (SQLException e) {
-            connection.rollback();
-            if (!isTransient(e)) {
-                throw e;
-            }
-            AcquireAttempt attempt = latest(connection, lock, false);
-            connection.commit();
-            return attempt;
-        } catch (RuntimeException e) {
-            connection.rollback();
-            throw e;
-        } finally {
-            connection.setAutoCommit(autoCommit);
-        }
+            return queryLatest(connection, LATEST, lock, inserted == 1).withReclaimed(reclaimed);
+        }, this::isTransient);
     }
 
     /** The unreleased row of the type, expired or not, as a refusal naming it; or no holder. */
@@ -119,35 +118,39 @@ final class MariaDbLockSql extends LockSql {
             bind(statement, lock.lockType());
             try (ResultSet rs = statement.executeQuery()) {
                 return rs.next()
-                        ? new AcquireAttempt(false, readRow(rs), timestamp(rs, 11))
-                        : new AcquireAttempt(false, null, null);
+                        ? new AcquireAttempt(false, readRow(rs), timestamp(rs, CLOCK_COLUMN), null)
+                        : new AcquireAttempt(false, null, null, null);
             }
         }
     }
 
-    private AcquireAttempt latest(Connection connection, NewLock lock, boolean inserted) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(LATEST)) {
-            bind(statement, lock.lockType());
-            try (ResultSet rs = statement.executeQuery()) {
-                return readLatest(rs, lock, inserted);
-            }
-        }
-    }
-
-    /** Hibernate's current_timestamp is the session's local time here; the columns hold UTC. */
-    @Override
-    String jpqlNow() {
-        return "cast(sql('UTC_TIMESTAMP(6)') as Instant)";
-    }
-
-    @Override
-    boolean isTransient(SQLException e) {
-        return e.getErrorCode() == DEADLOCK || e.getErrorCode() == LOCK_WAIT_TIMEOUT || super.isTransient(e);
+    private static LockInfo asReclaimed(LockInfo row, Instant at) {
+        return new LockInfo(row.lockId(), row.lockType(), row.user(), row.referenceId(), row.acquiredAt(),
+                row.expiresAt(), row.fencingToken(), true, at, ReleaseReason.EXPIRED);
     }
 
     @Override
     String releaseSql() {
         return RELEASE;
+    }
+
+    @Override
+    Optional<Lease> extend(Connection connection, String lockId, long seconds) throws SQLException {
+        if (update(connection, EXTEND, Math.toIntExact(seconds), lockId) == 0) {
+            return Optional.empty();
+        }
+        try (PreparedStatement statement = connection.prepareStatement(LEASE)) {
+            bind(statement, lockId);
+            try (ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                return Optional.of(new Lease(timestamp(rs, 1), timestamp(rs, 2)));
+            }
+        }
+    }
+
+    @Override
+    boolean isTransient(SQLException e) {
+        return e.getErrorCode() == DEADLOCK || e.getErrorCode() == LOCK_WAIT_TIMEOUT || super.isTransient(e);
     }
 
     /** DATETIME(6) holds UTC; read it as such whatever the JVM's or the session's time zone. */

@@ -4,6 +4,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import dev.apilock.LockInfo;
+import java.util.Optional;
 
 /**
  * PostgreSQL. The partial unique index {@code ux_api_locks_one_active (lock_type) WHERE NOT
@@ -20,7 +22,8 @@ final class PostgresLockSql extends LockSql {
 
     static final String RECLAIM = """
             UPDATE api_locks SET released = TRUE, released_at = now(), release_reason = 'EXPIRED'
-             WHERE lock_type = ? AND NOT released AND expires_at <= now()""";
+             WHERE lock_type = ? AND NOT released AND expires_at <= now()
+            RETURNING %s""".formatted(ROW_COLUMNS);
 
     static final String INSERT = """
             INSERT INTO api_locks (id, lock_type, acquired_at, expires, expires_at, locked_by, reference_id)
@@ -44,6 +47,11 @@ final class PostgresLockSql extends LockSql {
             UPDATE api_locks SET released = TRUE, released_at = now(), release_reason = 'RELEASED'
              WHERE id = ? AND NOT released""";
 
+    private static final String EXTEND = """
+            UPDATE api_locks SET expires_at = GREATEST(expires_at, now() + ? * INTERVAL '1 second')
+             WHERE id = ? AND NOT released AND expires_at > now()
+            RETURNING expires_at, now()""";
+
     @Override
     String name() {
         return "PostgreSQL";
@@ -63,13 +71,17 @@ final class PostgresLockSql extends LockSql {
                     lock.lockType(),
                     lock.lockId(),
                     lock.lockType());
-            statement.execute();               // reclaim
+            statement.execute();                // reclaim
+            LockInfo reclaimed;
+            try (ResultSet rs = statement.getResultSet()) {
+                reclaimed = readFirstRow(rs);
+            }
             statement.getMoreResults();         // insert
             boolean inserted = statement.getUpdateCount() == 1;
             statement.getMoreResults();         // token
             statement.getMoreResults();         // latest active
             try (ResultSet latest = statement.getResultSet()) {
-                return readLatest(latest, lock, inserted);
+                return readLatest(latest, lock, inserted).withReclaimed(reclaimed);
             }
         } finally {
             if (!autoCommit) {
@@ -81,5 +93,15 @@ final class PostgresLockSql extends LockSql {
     @Override
     String releaseSql() {
         return RELEASE;
+    }
+
+    @Override
+    Optional<Lease> extend(Connection connection, String lockId, long seconds) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(EXTEND)) {
+            bind(statement, Math.toIntExact(seconds), lockId);
+            try (ResultSet rs = statement.executeQuery()) {
+                return rs.next() ? Optional.of(new Lease(timestamp(rs, 1), timestamp(rs, 2))) : Optional.empty();
+            }
+        }
     }
 }
