@@ -125,6 +125,10 @@ final class ReliabilityDatabase implements AutoCloseable {
 
     /** The database clock now, read on a connection of its own. */
     Instant now() {
+        return now(database);
+    }
+
+    static Instant now(TestDatabase database) {
         try (Connection connection = database.connect(); Statement statement = connection.createStatement();
              ResultSet rs = statement.executeQuery("SELECT CURRENT_TIMESTAMP")) {
             rs.next();
@@ -153,7 +157,11 @@ final class ReliabilityDatabase implements AutoCloseable {
 
     /** Sleeps until the database clock has passed {@code instant}. */
     void awaitClockPast(Instant instant) {
-        while (!now().isAfter(instant)) {
+        awaitClockPast(database, instant);
+    }
+
+    static void awaitClockPast(TestDatabase database, Instant instant) {
+        while (!now(database).isAfter(instant)) {
             sleep(50);
         }
     }
