@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import dev.apilock.ApiLockAcquireException;
 import dev.apilock.ApiLockException;
 import dev.apilock.ApiLockPersistence;
-import dev.apilock.ApiLockSetupException;
 import dev.apilock.LockHandle;
 import dev.apilock.LockTable;
 import dev.apilock.LockTemplate;

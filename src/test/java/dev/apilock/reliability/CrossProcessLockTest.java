@@ -161,15 +161,11 @@ abstract class CrossProcessLockTest {
         assertThat(table.count("lock_type = ?", type.name())).isEqualTo(successes);
         assertThat(table.count("lock_type = ? AND release_reason = 'RELEASED'", type.name())).isEqualTo(successes);
         assertThat(LockRows.tokensById(database, type.name())).isEqualTo(verdict.tokenByLockId());
-        // PostgreSQL sends an acquisition as one pipeline, so its now() is taken microseconds before the
-        // insert. H2 takes several round trips in one transaction whose CURRENT_TIMESTAMP is the
-        // transaction's start: a client stalled between them stamps its row with a time before the
-        // previous holder's. Only the token order is the holding order there; the count is reported.
+        // Not asserted, reported: acquired_at is the acquiring transaction's start (now() and H2's
+        // CURRENT_TIMESTAMP), and a backend or client stalled between the reclaim and the insert
+        // (H2 takes a round trip between them; on a starved CPU PostgreSQL's backend pauses too)
+        // stamps its row before the previous holder's. The fencing token is the holding order.
         List<String> clockOrderViolations = LockRows.clockOrderViolations(database, type.name());
-        if (database.isPostgres()) {
-            assertThat(clockOrderViolations).as("holders whose acquisition time went backwards in token order")
-                    .isEmpty();
-        }
 
         if (database.isPostgres()) {
             assertThat(backendPids).as("backends of the children seen in pg_stat_activity").isNotEmpty();
@@ -188,7 +184,7 @@ abstract class CrossProcessLockTest {
 
     @Test
     void killedHoldersLockIsTakenOverAfterItsExpiryNeverBefore() throws Exception {
-        LockType type = newType(Duration.ofSeconds(4));
+        LockType type = newType(Duration.ofSeconds(5));
         ChildJvm holder = child("holder", Skew.NONE, type, "apilock-killed", Map.of("mode", "hold"));
         holder.awaitLine("READY", START_TIMEOUT);
         touch(workDir.resolve("go"));
@@ -252,7 +248,7 @@ abstract class CrossProcessLockTest {
     }
 
     private void overrun(Skew holderSkew, Skew waiterSkew) throws Exception {
-        LockType type = newType(Duration.ofSeconds(4));
+        LockType type = newType(Duration.ofSeconds(5));
         ChildJvm holder = child("holder", holderSkew, type, "apilock-overrun", Map.of("mode", "hold",
                 "go", workDir.resolve("go-holder").toString(), "release", workDir.resolve("release").toString()));
         ChildJvm waiter = child("waiter", waiterSkew, type, "apilock-overrun", Map.of("mode", "await",

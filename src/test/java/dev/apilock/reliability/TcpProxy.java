@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.StandardSocketOptions;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -21,6 +22,7 @@ final class TcpProxy implements AutoCloseable {
     private final int port;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private volatile ServerSocket server;
+    private Socket reservation;
 
     private TcpProxy(int targetPort, int port) {
         this.targetPort = targetPort;
@@ -42,10 +44,25 @@ final class TcpProxy implements AutoCloseable {
         return port;
     }
 
-    /** Drops every open connection and refuses new ones, as a database that went away. */
+    /**
+     * Drops every open connection and refuses new ones, as a database that went away. The port
+     * stays reserved by a bound, non-listening socket, so that nothing else (an outgoing
+     * connection's ephemeral port) takes it before {@link #restore()}.
+     */
     synchronized void cut() {
-        closeQuietly(server);
-        server = null;
+        if (server != null) {
+            try {
+                Socket reserve = new Socket();
+                reserve.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+                reserve.setReuseAddress(true);
+                reserve.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+                reservation = reserve;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            closeQuietly(server);
+            server = null;
+        }
         dropConnections();
     }
 
@@ -65,11 +82,14 @@ final class TcpProxy implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+            closeQuietly(reservation);
+            reservation = null;
         }
     }
 
     private void listen() throws IOException {
         ServerSocket listening = new ServerSocket();
+        listening.setOption(StandardSocketOptions.SO_REUSEPORT, true);
         listening.setReuseAddress(true);
         listening.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
         server = listening;
@@ -126,7 +146,11 @@ final class TcpProxy implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        cut();
+    public synchronized void close() {
+        closeQuietly(server);
+        server = null;
+        closeQuietly(reservation);
+        reservation = null;
+        dropConnections();
     }
 }
