@@ -14,12 +14,14 @@ final class Texts {
     /**
      * A user or reference id: 1 to 255 characters, not blank, no control characters and valid
      * UTF-16 (PostgreSQL refuses NUL, and a newline would forge lines in logs and CLI output).
+     * Blank means nothing visible: only whitespace, Unicode spaces such as U+00A0 and U+3000,
+     * and invisible format characters such as U+200B.
      */
     static String requireText(String what, String value) {
         if (value == null) {
             throw new ApiLockSetupException(what + " must not be null");
         }
-        if (value.isBlank()) {
+        if (value.codePoints().allMatch(Texts::invisible)) {
             throw new ApiLockSetupException(what + " must not be blank, was '" + printable(value) + "'");
         }
         if (value.length() > MAX_TEXT_LENGTH) {
@@ -50,6 +52,11 @@ final class Texts {
             }
         });
         return out.toString();
+    }
+
+    private static boolean invisible(int codePoint) {
+        return Character.isWhitespace(codePoint) || Character.isSpaceChar(codePoint)
+                || Character.getType(codePoint) == Character.FORMAT;
     }
 
     private static boolean unprintable(int codePoint) {

@@ -61,6 +61,16 @@ public final class TestDatabase implements AutoCloseable {
         return database;
     }
 
+    /**
+     * A database that the caller created and owns (an H2 server, a private PostgreSQL cluster),
+     * migrated with apilock's changelog; {@link #close()} closes the pools but drops nothing.
+     */
+    public static TestDatabase attach(Kind kind, String url, String user, String password) {
+        TestDatabase database = new TestDatabase(kind, url, user, password, () -> { });
+        ApiLockSchema.migrate(database.dataSource());
+        return database;
+    }
+
     private static TestDatabase postgres(String schema) {
         String server = env("APILOCK_TEST_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/test");
         String user = env("APILOCK_TEST_POSTGRES_USER", "postgres");

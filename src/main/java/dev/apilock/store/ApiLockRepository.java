@@ -112,7 +112,7 @@ public final class ApiLockRepository {
             if (transaction.isActive()) {
                 rollbackQuietly(transaction);
             }
-            em.close();
+            closeQuietly(em);
         }
     }
 
@@ -125,7 +125,7 @@ public final class ApiLockRepository {
         } catch (RuntimeException e) {
             throw new ApiLockException(failure.apply(e) + ": " + rootMessage(e), e);
         } finally {
-            em.close();
+            closeQuietly(em);
         }
     }
 
@@ -158,6 +158,19 @@ public final class ApiLockRepository {
         return chosen;
     }
 
+    /**
+     * Closing returns the connection to the pool, which fails on a connection the database has
+     * dropped. By then the work has committed or already failed: a close failure must neither
+     * undo a lock that was taken nor replace the failure that tells what went wrong.
+     */
+    private static void closeQuietly(EntityManager em) {
+        try {
+            em.close();
+        } catch (RuntimeException e) {
+            log.debug("Closing the EntityManager failed: {}", rootMessage(e));
+        }
+    }
+
     private static void rollbackQuietly(EntityTransaction transaction) {
         try {
             transaction.rollback();
@@ -167,19 +180,32 @@ public final class ApiLockRepository {
     }
 
     /**
-     * The driver's own words, not the wrappers around them: the first SQLException in the chain
-     * ("Connection to 127.0.0.1:5432 refused"), else the innermost cause.
+     * The driver's own words, not the wrappers around them: the first SQLException in the chain,
+     * else the innermost cause. A pool's SQLException ("Connection is not available, request
+     * timed out") wraps the driver's, which says why ("Connection to 127.0.0.1:5432 refused"):
+     * the last SQLException of the chain is then appended.
      */
     static String rootMessage(Throwable e) {
+        Throwable first = null;
+        Throwable last = null;
         Throwable root = e;
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             root = t;
             if (t instanceof SQLException) {
-                break;
+                first = first == null ? t : first;
+                last = t;
             }
         }
-        String message = root.getMessage();
-        return message == null ? root.getClass().getSimpleName() : message;
+        if (first == null) {
+            return messageOf(root);
+        }
+        String message = messageOf(first);
+        String cause = messageOf(last);
+        return last == first || message.contains(cause) ? message : message + "; caused by: " + cause;
+    }
+
+    private static String messageOf(Throwable t) {
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     }
 
     @FunctionalInterface
