@@ -45,6 +45,11 @@ final class HeldLock implements LockHandle {
         return row;
     }
 
+    /** Whether this lock was taken through the template that owns {@code repository}. */
+    boolean heldThrough(ApiLockRepository repository) {
+        return this.repository == repository;
+    }
+
     Duration heldFor() {
         return Duration.ofNanos(System.nanoTime() - acquiredNanos);
     }

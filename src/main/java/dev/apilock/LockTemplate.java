@@ -32,8 +32,9 @@ import org.slf4j.LoggerFactory;
  * background while their callback runs; see {@link LockHandle#isHeld()}.
  *
  * <p>Locks are not reentrant: a callback that asks for a lock type its own thread already holds
- * through this template is refused at once with {@link ApiLockAcquireException}, without waiting
- * for itself.
+ * through this template is refused at once with {@link ApiLockAcquireException}. Through another
+ * template (another application instance, to the lock) it is an ordinary conflict, refused after
+ * one attempt even when a wait was given: a thread never waits for itself.
  */
 public class LockTemplate implements LockOperations {
 
@@ -45,8 +46,13 @@ public class LockTemplate implements LockOperations {
     private final ApiLockRepository repository;
     private final LockListener listener;
 
-    /** Locks the current thread holds through this template, by type name. */
-    private final ThreadLocal<Map<String, HeldLock>> heldByThread = ThreadLocal.withInitial(HashMap::new);
+    /**
+     * Locks the current thread holds, through any template in this JVM, by type name. Through
+     * this same template a re-entry is refused without asking the database; through another
+     * (another "instance" on the same database) it is an ordinary conflict, but never waits for
+     * itself.
+     */
+    private static final ThreadLocal<Map<String, HeldLock>> HELD_BY_THREAD = ThreadLocal.withInitial(HashMap::new);
 
     /**
      * @param entityManagerFactory a factory whose persistence unit holds
@@ -79,8 +85,8 @@ public class LockTemplate implements LockOperations {
                          LockCallback<T> callback) {
         checkRequest(type, referenceId, user, maxWait, callback);
         HeldLock lock = acquire(type, referenceId, user, maxWait);
-        Map<String, HeldLock> held = heldByThread.get();
-        held.put(type.name(), lock);
+        Map<String, HeldLock> held = HELD_BY_THREAD.get();
+        HeldLock outer = held.putIfAbsent(type.name(), lock);
         Future<?> keepAlive = type.keepAlive() ? KeepAlive.start(lock) : null;
         Throwable failure = null;
         try {
@@ -92,7 +98,9 @@ public class LockTemplate implements LockOperations {
             if (keepAlive != null) {
                 keepAlive.cancel(false);
             }
-            held.remove(type.name());
+            if (outer == null) {
+                held.remove(type.name());
+            }
             release(lock, failure);
         }
     }
@@ -113,8 +121,8 @@ public class LockTemplate implements LockOperations {
         if (callback == null) {
             throw new ApiLockSetupException("Lock callback must not be null");
         }
-        HeldLock reentered = heldByThread.get().get(type.name());
-        if (reentered != null) {
+        HeldLock reentered = HELD_BY_THREAD.get().get(type.name());
+        if (reentered != null && reentered.heldThrough(repository)) {
             throw new ApiLockAcquireException(type, reentered.row(), null,
                     "The calling thread already holds this lock: apilock locks are not reentrant.");
         }
@@ -151,6 +159,10 @@ public class LockTemplate implements LockOperations {
             if (left <= 0) {
                 throw refusal(type, attempt, attempts == 1 ? null
                         : "Gave up after waiting " + seconds(waited) + " (" + attempts + " attempts).");
+            }
+            if (HELD_BY_THREAD.get().containsKey(type.name())) {
+                throw refusal(type, attempt, "The calling thread holds this lock type itself, through another"
+                        + " LockTemplate: not waiting for itself.");
             }
             backoff = backoff == null ? new Backoff() : backoff;
             try {

@@ -11,6 +11,7 @@ import dev.apilock.store.ApiLockRepository;
 import dev.apilock.store.NewLock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -31,8 +32,9 @@ abstract class ListenerContractTest extends DatabaseTest {
         RecordingListener events = new RecordingListener();
         LockTemplate observed = new LockTemplate(factory, events);
         String holder = template.execute(type, "req", "alice", lock -> {
-            assertThatThrownBy(() -> observed.execute(type, "req-2", "bob", Duration.ofMillis(300), l -> "x"))
-                    .isInstanceOf(ApiLockAcquireException.class);
+            join(CompletableFuture.runAsync(() -> // another thread: this one would not wait for itself
+                    assertThatThrownBy(() -> observed.execute(type, "req-2", "bob", Duration.ofMillis(300), l -> "x"))
+                            .isInstanceOf(ApiLockAcquireException.class)));
             return lock.lockId();
         });
         assertThat(events.events()).isNotEmpty().allMatch(e -> e.equals("blocked by " + holder));

@@ -171,6 +171,20 @@ abstract class LockContractTest extends DatabaseTest {
         }
 
         @Test
+        void reentryThroughAnotherTemplateWithAWaitDoesNotWaitForItself() {
+            LockType type = newType(MINUTE);
+            template.execute(type, "req-1", "alice", held -> {
+                long start = System.nanoTime();
+                ApiLockAcquireException refusal = catchThrowableOfType(ApiLockAcquireException.class,
+                        () -> otherInstance.execute(type, "req-2", "alice", Duration.ofSeconds(30), lock -> "x"));
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+                assertThat(refusal.getMessage()).contains("holds this lock type itself");
+                assertThat(refusal.holder()).map(LockInfo::lockId).hasValue(held.lockId());
+                return null;
+            });
+        }
+
+        @Test
         void latestActiveLookupAgreesWithTheAcquisition() {
             LockType type = newType(MINUTE);
             ApiLockRepository repository = new ApiLockRepository(factory);
@@ -306,8 +320,9 @@ abstract class LockContractTest extends DatabaseTest {
             LockType type = newType(MINUTE);
             template.execute(type, "req-holder", "alice", held -> {
                 long start = System.nanoTime();
-                ApiLockAcquireException refusal = catchThrowableOfType(ApiLockAcquireException.class,
-                        () -> otherInstance.execute(type, "req-waiter", "bob", Duration.ofMillis(400), lock -> "x"));
+                ApiLockAcquireException refusal = join(CompletableFuture.supplyAsync(() -> // another thread
+                        catchThrowableOfType(ApiLockAcquireException.class, () -> otherInstance.execute(
+                                type, "req-waiter", "bob", Duration.ofMillis(400), lock -> "x"))));
                 long waitedMillis = (System.nanoTime() - start) / 1_000_000;
 
                 assertThat(waitedMillis).isBetween(400L, 5_000L);
@@ -480,7 +495,7 @@ abstract class LockContractTest extends DatabaseTest {
                     Arguments.of("tab-only user", ok, "req", "\t", callback, "User must not be blank"),
                     Arguments.of("overlong user", ok, "req", overlong, callback, "User must be at most 255"),
                     Arguments.of("NUL in user", ok, "req", "al\u0000ice", callback,
-                            "User must not contain control characters or broken surrogates, was 'al\\u0000ice'"),
+                            "User must not contain control characters, line separators, bidirectional overrides or broken surrogates, was 'al\\u0000ice'"),
                     Arguments.of("null callback", ok, "req", "alice", null, "Lock callback must not be null"));
         }
 

@@ -10,6 +10,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.hibernate.Session;
 import org.slf4j.Logger;
@@ -47,41 +48,111 @@ public final class ApiLockRepository {
     /**
      * Tries once to take the lock: reclaims an expired holder of the type, inserts the lock if
      * the type is free and checks that it is the latest active lock of its type.
+     *
+     * <p>If the connection breaks once the statements are on their way, the caller cannot know
+     * whether the insert committed; the row, if any, is then released at once (best effort) rather
+     * than left to block the type until it expires.
      */
     public AcquireAttempt tryAcquire(NewLock lock) {
+        AtomicBoolean sent = new AtomicBoolean();
         try {
             return withConnection(
-                    (connection, sql) -> sql.acquire(connection, lock),
+                    (connection, sql) -> {
+                        sent.set(true);
+                        return sql.acquire(connection, lock);
+                    },
                     e -> "Could not acquire lock " + lock.lockId() + " of type " + lock.lockType());
         } catch (LockInvariantException e) {
             release(lock.lockId());
             throw e;
+        } catch (ApiLockException e) {
+            if (sent.get()) {
+                releaseInDoubt(lock, e);
+            }
+            throw e;
+        }
+    }
+
+    private void releaseInDoubt(NewLock lock, ApiLockException failure) {
+        try {
+            if (release(lock.lockId())) {
+                log.warn("Lock {} of type {} had been acquired although its acquisition failed; released it",
+                        lock.lockId(), lock.lockType());
+            }
+        } catch (ApiLockException e) {
+            failure.addSuppressed(e);
+            log.debug("Lock {} of type {}: release after a failed acquisition failed too: {}",
+                    lock.lockId(), lock.lockType(), e.getMessage());
         }
     }
 
     /**
      * Marks the lock released. Returns false if it was no longer held by this id: it expired and
-     * was reclaimed, or an operator released it.
+     * was reclaimed, or an operator released it. A deadlock victim is retried, and so is a release
+     * that met a broken connection (a pool may hand out connections the database dropped, e.g.
+     * after a restart or a killed backend), on a fresh one.
      */
     public boolean release(String lockId) {
-        return withConnection(
-                (connection, sql) -> retryIfTransient(sql, lockId, () -> {
-                    try (PreparedStatement statement = connection.prepareStatement(sql.releaseSql())) {
-                        statement.setString(1, lockId);
-                        return statement.executeUpdate() == 1;
-                    }
-                }),
-                e -> "Could not release lock " + lockId);
+        return retryIfConnectionBroke(lockId, (connection, sql) -> retryIfTransient(sql, lockId, () -> {
+            try (PreparedStatement statement = connection.prepareStatement(sql.releaseSql())) {
+                statement.setString(1, lockId);
+                return statement.executeUpdate() == 1;
+            }
+        }), "Could not release lock " + lockId);
     }
 
     /**
      * Pushes the lock's expiry to {@code seconds} from now by the database clock, if it is still
-     * held: unreleased and unexpired. Empty otherwise; a lost lock is never revived.
+     * held: unreleased and unexpired. Empty otherwise; a lost lock is never revived. Retried like
+     * {@link #release}.
      */
     public Optional<Lease> extend(String lockId, long seconds) {
-        return withConnection(
+        return retryIfConnectionBroke(lockId,
                 (connection, sql) -> retryIfTransient(sql, lockId, () -> sql.extend(connection, lockId, seconds)),
-                e -> "Could not extend lock " + lockId);
+                "Could not extend lock " + lockId);
+    }
+
+    /**
+     * Runs an idempotent single-row write, again on another connection if it failed on one that
+     * turned out broken: a few times, as each dead pooled connection fails fast. A failure to get
+     * a connection at all (the database is unreachable) is not retried.
+     */
+    private <R> R retryIfConnectionBroke(String lockId, ConnectionWork<R> write, String failure) {
+        ApiLockException previous = null;
+        for (int attempt = 1; ; attempt++) {
+            AtomicBoolean connected = new AtomicBoolean();
+            try {
+                return withConnection((connection, sql) -> {
+                    connected.set(true);
+                    return write.run(connection, sql);
+                }, e -> failure);
+            } catch (ApiLockException e) {
+                if (previous != null) {
+                    e.addSuppressed(previous);
+                }
+                if (!connected.get() || !connectionBroke(e) || attempt == WRITE_ATTEMPTS) {
+                    throw e;
+                }
+                log.debug("Write to lock {} met a broken connection, trying another: {}", lockId, e.getMessage());
+                previous = e;
+            }
+        }
+    }
+
+    /**
+     * SQLSTATE class 08 (connection exception), PostgreSQL's 57P01-57P03 (the server shut down
+     * or killed the backend) or H2's 90067 (connection broken).
+     */
+    static boolean connectionBroke(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException sqlException && sqlException.getSQLState() != null) {
+                String state = sqlException.getSQLState();
+                if (state.startsWith("08") || state.startsWith("57P0") || state.equals("90067")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** The origin's lookup: the latest active lock of a type, by acquisition time then id. */

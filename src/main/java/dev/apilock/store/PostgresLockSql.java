@@ -16,7 +16,8 @@ import java.util.Optional;
  * single Sync, which PostgreSQL runs as one implicit transaction committed at the Sync (when
  * auto-commit is on, as here). Under READ COMMITTED each statement takes a fresh snapshot, so the
  * insert sees the reclaim, and the token draw and the final check see the insert. {@code now()}
- * is the transaction's start for all four.
+ * is the transaction's start for all four; expiry is judged against it, which errs towards
+ * judging a lock live a moment longer.
  */
 final class PostgresLockSql extends LockSql {
 
@@ -25,9 +26,16 @@ final class PostgresLockSql extends LockSql {
              WHERE lock_type = ? AND NOT released AND expires_at <= now()
             RETURNING %s""".formatted(ROW_COLUMNS);
 
+    /**
+     * Stamped with {@code clock_timestamp()}, the moment of the insert, not {@code now()}, the
+     * transaction's start: an attempt that stalled before its insert (waiting on the reclaim's
+     * row lock, or a starved backend) would otherwise date its row before the previous holder's
+     * and hold for its expiry minus the stall.
+     */
     static final String INSERT = """
             INSERT INTO api_locks (id, lock_type, acquired_at, expires, expires_at, locked_by, reference_id)
-            SELECT ?, ?, now(), ?, now() + ? * INTERVAL '1 second', ?, ?
+            SELECT ?, ?, clock.at, ?, clock.at + ? * INTERVAL '1 second', ?, ?
+              FROM (SELECT clock_timestamp() AS at) clock
              WHERE NOT EXISTS (SELECT 1 FROM api_locks WHERE lock_type = ? AND NOT released)
             ON CONFLICT (lock_type) WHERE NOT released DO NOTHING""";
 

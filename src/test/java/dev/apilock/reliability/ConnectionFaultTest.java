@@ -220,6 +220,7 @@ abstract class ConnectionFaultTest {
                 .isEqualTo(1);
         assertThat(failedInstance.execute(type, "req-3", "alice", LockHandle::lockId))
                 .as("the instance that lost its connection locks again").isNotNull();
-        assertThat(table.count("lock_type = ?", type.name())).isEqualTo(3);
+        // the early attempt took a row of its own if the lost lock had already expired by then
+        assertThat(table.count("lock_type = ?", type.name())).isEqualTo(early == null ? 4 : 3);
     }
 }

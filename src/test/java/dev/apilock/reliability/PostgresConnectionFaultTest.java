@@ -49,49 +49,39 @@ class PostgresConnectionFaultTest extends ConnectionFaultTest {
     }
 
     @Test
-    void backendsKilledMidCallbackFailTheReleaseButKeepTheResultAndTheLockExpires() {
+    void backendsKilledMidCallbackAreReplacedAndTheReleaseStillSucceeds() {
         LockType type = newType(SHORT);
         String application = "apilock-killed-" + UUID.randomUUID().toString().substring(0, 8);
         LockTemplate instance = instance(application);
-        AtomicLong callbackStart = new AtomicLong();
 
         LockHandle held = instance.execute(type, "req-1", "alice", lock -> {
-            callbackStart.set(System.nanoTime());
             assertThat(terminateBackends(application)).as("backends of the holder terminated").isPositive();
-            return lock;
+            return lock; // released at once: the pool hands out the dead connection, the release retries
         });
 
-        assumeFast(callbackStart.get());
-        assertThat(held).as("the callback's result, although the release failed").isNotNull();
-        assertThat(table.count("id = ? AND NOT released", held.lockId())).as("left to expire").isEqualTo(1);
-        assertTakenOverAfterExpiry(type, held, instance);
+        assertThat(table.count("id = ? AND release_reason = 'RELEASED'", held.lockId()))
+                .as("released on a fresh connection, not left to expire").isEqualTo(1);
+        String next = instance("apilock-next").execute(type, "req-2", "bob", LockHandle::lockId);
+        assertThat(next).as("the next acquirer gets in without waiting for the expiry").isNotEqualTo(held.lockId());
     }
 
     @Test
-    void backendsKilledMidCallbackKeepTheCallbackExceptionWithTheReleaseFailureSuppressed() {
+    void backendsKilledMidCallbackKeepTheCallbackExceptionAndTheLockIsReleased() {
         LockType type = newType(SHORT);
         String application = "apilock-killed-" + UUID.randomUUID().toString().substring(0, 8);
         LockTemplate instance = instance(application);
         IllegalStateException thrown = new IllegalStateException("callback failed");
         AtomicReference<LockHandle> held = new AtomicReference<>();
-        AtomicLong callbackStart = new AtomicLong();
 
         Throwable failure = catchThrowable(() -> instance.execute(type, "req-1", "alice", lock -> {
-            callbackStart.set(System.nanoTime());
             held.set(lock);
             terminateBackends(application);
             throw thrown;
         }));
 
-        assumeFast(callbackStart.get());
         assertThat(failure).isSameAs(thrown);
-        assertThat(thrown.getSuppressed()).singleElement().isInstanceOf(ApiLockException.class)
-                .satisfies(e -> assertThat(e.getMessage())
-                        .startsWith("Could not release lock " + held.get().lockId())
-                        .containsAnyOf("terminating connection due to administrator command", "I/O error"));
-        System.out.printf("RELIABILITY POSTGRESQL backends killed mid-callback: %s%n",
-                thrown.getSuppressed()[0].getMessage());
-        assertTakenOverAfterExpiry(type, held.get(), instance);
+        assertThat(thrown.getSuppressed()).as("the release retried and succeeded").isEmpty();
+        assertThat(table.count("id = ? AND release_reason = 'RELEASED'", held.get().lockId())).isEqualTo(1);
     }
 
     @Test
