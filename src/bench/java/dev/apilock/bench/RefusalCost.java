@@ -1,47 +1,50 @@
 package dev.apilock.bench;
 
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The cost of a refused attempt: one instance holds the lock, another keeps trying on one thread.
- * Times each refusal and reads the write counters before and after: a refused attempt should
- * cost a round trip and write nothing.
+ * The cost of a refused attempt: one instance holds the lock while another keeps trying on one
+ * thread, round after round. Times each refusal, and reads the write counters before and after
+ * all rounds: a refused attempt should cost a round trip and write nothing.
  */
 final class RefusalCost {
 
-    /** How long to wait, at most, for the server to publish its statistics. */
-    private static final Duration STATS_SETTLE_LIMIT = Duration.ofSeconds(20);
+    /**
+     * PostgreSQL 15 publishes an idle session's pending statistics within 10 s
+     * (PGSTAT_IDLE_INTERVAL); the counters are read once that has passed, and are steady.
+     */
+    private static final Duration STATS_PUBLISHED = Duration.ofSeconds(11);
+
+    private static final Duration STATS_SETTLE_LIMIT = Duration.ofSeconds(30);
 
     /**
-     * What the refused attempts of one round did.
+     * What the refused attempts did.
      *
-     * @param sample    the refused attempts, timed
-     * @param writes    the counters' change over the attempts
-     * @param idleWal   WAL written by the whole server in an idle window as long as the attempts:
-     *                  the background that {@code writes.walPosition()} includes
+     * @param latency  the refused attempts, timed, one sample per round
+     * @param writes   the counters' change over all rounds
+     * @param idleWal  WAL written by the whole server in an idle window as long as the rounds:
+     *                 the background that {@code writes.walPosition()} includes
      */
-    record Result(Sample sample, WriteCounters writes, long idleWal) {
+    record Result(Series latency, WriteCounters writes, long idleWal) {
     }
 
     private RefusalCost() {
     }
 
-    static Result measure(BenchDatabase database, Contender contender, String type, Duration duration)
-            throws Exception {
+    static Result measure(BenchDatabase database, Contender contender, String type, Duration warmup, int rounds,
+                          Duration round) throws Exception {
         CountDownLatch held = new CountDownLatch(1);
         CountDownLatch done = new CountDownLatch(1);
         LockClient holder = contender.client(1000);
         Thread holding = new Thread(() -> {
             try {
-                boolean acquired = holder.cycle(type, () -> {
+                if (!holder.cycle(type, () -> {
                     held.countDown();
                     await(done);
-                });
-                if (!acquired) {
+                })) {
                     System.err.println(contender.name() + ": the holder could not take " + type);
                 }
             } catch (Exception e) {
@@ -56,20 +59,25 @@ final class RefusalCost {
                 throw new IllegalStateException(contender.name() + ": the holder did not get " + type);
             }
             LockClient prober = contender.client(1001);
-            WriteCounters before = settled(database, contender.table());
-            Sample sample = Runner.run(1, duration, i -> () -> prober.cycle(type, () -> {
+            Operation refused = () -> prober.cycle(type, () -> {
                 throw new IllegalStateException("the prober got a lock that is held");
-            }));
-            long idleWal = 0;
-            if (database.isPostgres()) {
-                try (Connection connection = database.connect()) {
-                    long start = WriteCounters.walPosition(connection);
-                    Thread.sleep(duration.toMillis());
-                    idleWal = WriteCounters.walPosition(connection) - start;
+            });
+            Runner.run(1, warmup, i -> refused);
+            try (CounterReader counters = new CounterReader(database)) {
+                WriteCounters before = settled(database, counters, contender.table());
+                Series latency = new Series(contender.name());
+                for (int r = 0; r < rounds; r++) {
+                    latency.add(Runner.run(1, round, i -> refused));
                 }
+                long idleWal = 0;
+                if (database.isPostgres()) {
+                    long start = counters.walPosition();
+                    Thread.sleep(round.toMillis() * rounds);
+                    idleWal = counters.walPosition() - start;
+                }
+                WriteCounters after = settled(database, counters, contender.table());
+                return new Result(latency, after.minus(before), idleWal);
             }
-            WriteCounters after = settled(database, contender.table());
-            return new Result(sample, after.minus(before), idleWal);
         } finally {
             done.countDown();
             holding.join(30_000);
@@ -77,19 +85,20 @@ final class RefusalCost {
     }
 
     /**
-     * The counters once PostgreSQL has published what its sessions had pending (an idle session
-     * reports within a second or so): two equal readings in a row, 1.2 s apart.
+     * The counters once PostgreSQL has published what its sessions had pending: after
+     * {@link #STATS_PUBLISHED}, two equal readings in a row, 1.2 s apart.
      */
-    private static WriteCounters settled(BenchDatabase database, String table) throws SQLException,
-            InterruptedException {
-        WriteCounters last = WriteCounters.read(database, table);
+    private static WriteCounters settled(BenchDatabase database, CounterReader counters, String table)
+            throws SQLException, InterruptedException {
         if (!database.isPostgres()) {
-            return last;
+            return counters.read(table);
         }
+        Thread.sleep(STATS_PUBLISHED.toMillis());
+        WriteCounters last = counters.read(table);
         long deadline = System.nanoTime() + STATS_SETTLE_LIMIT.toNanos();
         while (System.nanoTime() < deadline) {
             Thread.sleep(1200);
-            WriteCounters next = WriteCounters.read(database, table);
+            WriteCounters next = counters.read(table);
             if (next.sameCountsAs(last)) {
                 return next;
             }

@@ -59,18 +59,11 @@ final class Scenarios {
     /** 2b. A refused attempt: its latency and what it writes. */
     void refusals() throws Exception {
         for (Contender contender : contenders) {
-            Series latency = new Series(contender.name());
-            WriteCounters total = null;
-            long idleWal = 0;
             progress("refused attempts", contender.name());
-            RefusalCost.measure(database, contender, "bench-refused", config.warmup());
-            for (int round = 0; round < config.rounds(); round++) {
-                RefusalCost.Result result = RefusalCost.measure(database, contender, "bench-refused", config.round());
-                latency.add(result.sample());
-                total = total == null ? result.writes() : add(total, result.writes());
-                idleWal += result.idleWal();
-            }
-            results.refusals.add(new DatabaseResults.Refusals(contender.name(), latency, total, idleWal));
+            RefusalCost.Result result = RefusalCost.measure(database, contender, "bench-refused", config.warmup(),
+                    config.rounds(), config.round());
+            results.refusals.add(new DatabaseResults.Refusals(contender.name(), result.latency(), result.writes(),
+                    result.idleWal()));
         }
     }
 
@@ -176,11 +169,5 @@ final class Scenarios {
 
     private void progress(String scenario, String message) {
         System.err.println("[bench " + database.kind().label + " / " + scenario + "] " + message);
-    }
-
-    private static WriteCounters add(WriteCounters a, WriteCounters b) {
-        return new WriteCounters(a.commits() + b.commits(), a.rollbacks() + b.rollbacks(),
-                a.inserted() + b.inserted(), a.updated() + b.updated(), a.deleted() + b.deleted(),
-                a.walPosition() + b.walPosition(), a.rows() + b.rows());
     }
 }
