@@ -46,13 +46,12 @@ final class ApiLockContender implements Contender {
               FROM SYSTEM_RANGE(?, ?)""";
 
     private final BenchDatabase database;
-    private final DataSource pool;
     private final EntityManagerFactory factory;
     private final Map<String, LockType> types = new ConcurrentHashMap<>();
 
     ApiLockContender(BenchDatabase database) {
         this.database = database;
-        this.pool = database.pool("apilock");
+        DataSource pool = database.pool("apilock");
         ApiLockSchema.migrate(pool);
         this.factory = ApiLockPersistence.createEntityManagerFactory(pool);
     }
