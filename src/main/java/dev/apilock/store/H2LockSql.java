@@ -30,9 +30,14 @@ final class H2LockSql extends LockSql {
     private static final String DRAW_TOKEN = """
             UPDATE api_locks SET fencing_token = NEXT VALUE FOR api_locks_fencing_seq WHERE id = ?""";
 
-    private static final String LATEST = """
+    /**
+     * The type's unreleased rows are exactly those whose active_type is the type (the check
+     * constraint), found through its unique index. Asked as {@code lock_type = ? AND NOT released},
+     * H2 walks the type's whole history: the cycle grew linearly with it.
+     */
+    static final String LATEST = """
             SELECT %s, CURRENT_TIMESTAMP FROM api_locks
-             WHERE lock_type = ? AND NOT released AND expires_at > CURRENT_TIMESTAMP
+             WHERE active_type = ? AND expires_at > CURRENT_TIMESTAMP
              ORDER BY acquired_at DESC, id DESC FETCH FIRST 1 ROW ONLY""".formatted(ROW_COLUMNS);
 
     private static final String RELEASE = """

@@ -1,0 +1,106 @@
+package dev.apilock.bench;
+
+import com.zaxxer.hikari.HikariDataSource;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import net.javacrumbs.shedlock.provider.jdbc.JdbcLockProvider;
+import org.springframework.integration.jdbc.lock.JdbcLockRegistry;
+
+/**
+ * apilock, ShedLock (JDBC) and Spring Integration's JdbcLockRegistry side by side, in one JVM,
+ * on H2 in memory and on the local PostgreSQL: uncontended cycle (with the floors), contention,
+ * the cost of a refused attempt, history growth and many types. Writes
+ * {@code results.md} and {@code history.png} to {@code bench.out} and prints the table.
+ * Run through the {@code bench} Maven profile; see {@link BenchConfig} for the knobs.
+ */
+public final class LockBenchmark {
+
+    private LockBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        BenchConfig config = BenchConfig.fromSystemProperties();
+        String started = Environment.date();
+        String loadAtStart = Environment.loadAverage();
+        List<DatabaseResults> all = new ArrayList<>();
+        for (String name : config.databases()) {
+            BenchDatabase.Kind kind = BenchDatabase.Kind.valueOf(name.toUpperCase(Locale.ROOT));
+            try (BenchDatabase database = BenchDatabase.create(kind)) {
+                all.add(run(config, database));
+            }
+        }
+        List<String> header = header(config, started, loadAtStart, all);
+        String markdown = new Report().render(config, header, all);
+        Files.createDirectories(config.out());
+        Path results = config.out().resolve("results.md");
+        Files.writeString(results, markdown, StandardCharsets.UTF_8);
+        Path chart = config.out().resolve("history.png");
+        HistoryChart.write(all, chart);
+        System.out.println(markdown);
+        System.out.println("Written: " + results + (all.stream().anyMatch(d -> !d.history.isEmpty()) ? ", " + chart : ""));
+    }
+
+    private static DatabaseResults run(BenchConfig config, BenchDatabase database) throws Exception {
+        DatabaseResults results = new DatabaseResults(database.kind(), database.version());
+        List<Contender> contenders = List.of(
+                new ApiLockContender(database), new ShedLockContender(database), new SpringLockContender(database));
+        try {
+            Scenarios scenarios = new Scenarios(config, database, contenders, new Floors(database), results);
+            if (config.runs("uncontended")) {
+                scenarios.uncontended();
+            }
+            if (config.runs("contended")) {
+                scenarios.contended();
+                scenarios.refusals();
+            }
+            if (config.runs("many")) {
+                scenarios.manyTypes();
+            }
+            if (config.runs("history")) {
+                scenarios.history();
+            }
+        } finally {
+            contenders.forEach(Contender::close);
+        }
+        return results;
+    }
+
+    private static List<String> header(BenchConfig config, String started, String loadAtStart,
+                                       List<DatabaseResults> all) {
+        List<String> lines = new ArrayList<>();
+        lines.add("Date: " + started + " to " + Environment.date());
+        lines.add("Machine: " + Environment.machine() + "; load average " + loadAtStart + " at start, "
+                + Environment.loadAverage() + " at end");
+        lines.add("Java: " + Environment.java());
+        lines.add("Databases: " + String.join("; ", all.stream().map(d -> d.version
+                + (d.kind == BenchDatabase.Kind.H2 ? " in memory, in the benchmark's JVM"
+                : " on 127.0.0.1, a fresh database of the benchmark's own")).toList()));
+        lines.add("Libraries: apilock (this tree) on Hibernate ORM " + org.hibernate.Version.getVersionString()
+                + ", ShedLock " + Environment.version("net.javacrumbs.shedlock", "shedlock-provider-jdbc",
+                        JdbcLockProvider.class)
+                + " (shedlock-provider-jdbc), Spring Integration "
+                + Environment.version("org.springframework.integration", "spring-integration-jdbc",
+                        JdbcLockRegistry.class)
+                + " (JdbcLockRegistry); each on its own HikariCP "
+                + Environment.version("com.zaxxer", "HikariCP", HikariDataSource.class)
+                + " pool of " + BenchDatabase.POOL_SIZE + " connections; JDBC drivers H2 "
+                + Environment.version("com.h2database", "h2", org.h2.Driver.class) + ", PostgreSQL "
+                + Environment.version("org.postgresql", "postgresql", org.postgresql.Driver.class));
+        lines.add(String.format(Locale.ROOT, "Method: per scenario a %.1f s warm-up of each library, then %d rounds of"
+                        + " %.1f s; in each round every library runs once, in rotating order; medians over the rounds;"
+                        + " %d threads in the multi-threaded scenarios, each thread an application instance of its own",
+                config.warmup().toMillis() / 1000.0, config.rounds(), config.round().toMillis() / 1000.0,
+                config.threads()));
+        if (config.quick()) {
+            lines.add("**Quick run**: checks the harness, not the numbers");
+        }
+        if (!config.note().isBlank()) {
+            lines.add("Note: " + config.note());
+        }
+        return lines;
+    }
+}
