@@ -104,7 +104,8 @@ public final class ApiLockRepository {
         }
     }
 
-    private <R> R withConnection(ConnectionWork<R> work, Function<Exception, String> failure) {
+    /** Runs JDBC work on the connection of a new EntityManager, with this database's dialect. */
+    <R> R withConnection(ConnectionWork<R> work, Function<Exception, String> failure) {
         EntityManager em = entityManagerFactory.createEntityManager();
         try {
             return em.unwrap(Session.class).doReturningWork(connection -> work.run(connection, dialect(connection)));
@@ -152,7 +153,7 @@ public final class ApiLockRepository {
     }
 
     @FunctionalInterface
-    private interface ConnectionWork<R> {
+    interface ConnectionWork<R> {
         R run(Connection connection, LockSql sql) throws SQLException;
     }
 }

@@ -37,6 +37,16 @@ final class H2LockSql extends LockSql {
                    active_type = NULL
              WHERE id = ? AND NOT released""";
 
+    private static final String FORCE_RELEASE = """
+            UPDATE api_locks SET released = TRUE, released_at = CURRENT_TIMESTAMP, release_reason = 'FORCED',
+                   active_type = NULL
+             WHERE id = ? AND NOT released""";
+
+    private static final String PURGE = """
+            DELETE FROM api_locks
+             WHERE acquired_at < DATEADD(SECOND, -CAST(? AS BIGINT), CURRENT_TIMESTAMP)
+               AND (released OR expires_at <= CURRENT_TIMESTAMP)""";
+
     /** SQLSTATE of a unique-constraint violation. */
     private static final String DUPLICATE_KEY = "23505";
 
@@ -89,5 +99,15 @@ final class H2LockSql extends LockSql {
     @Override
     String releaseSql() {
         return RELEASE;
+    }
+
+    @Override
+    String forceReleaseSql() {
+        return FORCE_RELEASE;
+    }
+
+    @Override
+    String purgeSql() {
+        return PURGE;
     }
 }

@@ -52,6 +52,23 @@ abstract class LockSql {
     /** Marks the holder's own row released; one auto-committed statement. Parameter: the lock id. */
     abstract String releaseSql();
 
+    /**
+     * An operator's release of an unreleased row, reason {@code FORCED}; like {@link #releaseSql()}
+     * it must keep the one-active-lock index consistent. Parameter: the lock id.
+     */
+    abstract String forceReleaseSql();
+
+    /**
+     * Deletes history: rows acquired more than the given number of seconds ago by the database
+     * clock that are released or expired, never an unreleased unexpired one. Parameter: seconds.
+     */
+    abstract String purgeSql();
+
+    /** The database clock, as a one-column, one-row query. */
+    String databaseNowSql() {
+        return "SELECT CURRENT_TIMESTAMP";
+    }
+
     /** Reads a row of {@link #ROW_COLUMNS} followed by the database clock. */
     LockInfo readRow(ResultSet rs) throws SQLException {
         String reason = rs.getString(10);

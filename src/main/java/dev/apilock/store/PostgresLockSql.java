@@ -44,6 +44,15 @@ final class PostgresLockSql extends LockSql {
             UPDATE api_locks SET released = TRUE, released_at = now(), release_reason = 'RELEASED'
              WHERE id = ? AND NOT released""";
 
+    private static final String FORCE_RELEASE = """
+            UPDATE api_locks SET released = TRUE, released_at = now(), release_reason = 'FORCED'
+             WHERE id = ? AND NOT released""";
+
+    private static final String PURGE = """
+            DELETE FROM api_locks
+             WHERE acquired_at < now() - ? * INTERVAL '1 second'
+               AND (released OR expires_at <= now())""";
+
     @Override
     String name() {
         return "PostgreSQL";
@@ -81,5 +90,15 @@ final class PostgresLockSql extends LockSql {
     @Override
     String releaseSql() {
         return RELEASE;
+    }
+
+    @Override
+    String forceReleaseSql() {
+        return FORCE_RELEASE;
+    }
+
+    @Override
+    String purgeSql() {
+        return PURGE;
     }
 }
