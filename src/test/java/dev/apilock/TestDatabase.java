@@ -55,6 +55,14 @@ public final class TestDatabase implements AutoCloseable {
         return database;
     }
 
+    /**
+     * An existing database, e.g. one a command line process created: for {@link #connect()} and
+     * {@link LockTable} only. Not migrated, and nothing is dropped or shut down by this object.
+     */
+    public static TestDatabase attach(Kind kind, String url, String user, String password) {
+        return new TestDatabase(kind, url, user, password, () -> { });
+    }
+
     private static TestDatabase postgres(String schema) {
         String server = env("APILOCK_TEST_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/test");
         String user = env("APILOCK_TEST_POSTGRES_USER", "postgres");

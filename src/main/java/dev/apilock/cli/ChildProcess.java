@@ -6,22 +6,31 @@ import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import sun.misc.Signal;
 
 /**
- * The command {@code run} starts under the lock, and what happens when apilock itself is told to
- * stop. A JVM shutdown hook (SIGINT, SIGTERM) passes the signal on to the child as SIGTERM, waits
- * for it to exit, then waits for the lock to be released before the JVM is allowed to end.
+ * The command {@code run} starts under the lock, and what happens when apilock is told to stop.
+ *
+ * <p>SIGINT, SIGTERM and SIGHUP are handled, not left to the JVM: the JVM's answer, shutdown,
+ * would run H2's shutdown hook too, which closes an embedded database while the lock still has to
+ * be released in it. Instead the signal is passed on to the child as SIGTERM, the child ends, the
+ * lock is released as after any exit, and apilock exits with 128 + the signal's number. A
+ * signal during a {@code --wait} ends the wait. Should the JVM shut down for any other reason, a
+ * shutdown hook does the same as far as it can.
  */
 final class ChildProcess {
 
-    /** How long the child gets to end after SIGTERM before it is killed. */
+    private static final List<String> SIGNALS = List.of("INT", "TERM", "HUP");
+    /** How long the child gets to end after SIGTERM in a shutdown before it is killed. */
     private static final long CHILD_GRACE_SECONDS = 10;
-    /** How long the shutdown waits for the release after the child has ended. */
+    /** How long a shutdown waits for the release after the child has ended. */
     private static final long RELEASE_GRACE_SECONDS = 15;
 
     private final List<String> command;
     private final CountDownLatch released = new CountDownLatch(1);
     private final Thread shutdownHook = new Thread(this::onShutdown, "apilock-shutdown");
+    private Thread mainThread;
+    private volatile int signal;
     private volatile boolean shuttingDown;
     private volatile Process process;
 
@@ -29,8 +38,16 @@ final class ChildProcess {
         this.command = List.copyOf(command);
     }
 
-    /** From now until {@link #lockReleased()}, a signal to apilock goes to the child and waits for the release. */
+    /** From now until {@link #lockReleased()}, signals to apilock go to the child, and the lock is released. */
     void armSignalForwarding() {
+        mainThread = Thread.currentThread();
+        for (String name : SIGNALS) {
+            try {
+                Signal.handle(new Signal(name), this::onSignal);
+            } catch (IllegalArgumentException e) {
+                // not a signal on this platform, or reserved: the shutdown hook covers it
+            }
+        }
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
@@ -41,8 +58,8 @@ final class ChildProcess {
         builder.environment().put("APILOCK_LOCK_TYPE", lock.type().name());
         builder.environment().put("APILOCK_FENCING_TOKEN", Long.toString(lock.fencingToken()));
         synchronized (this) {
-            if (shuttingDown) {
-                return 128 + 15; // told to stop before the command started: do not start it
+            if (signal != 0 || shuttingDown) {
+                return 128 + (signal != 0 ? signal : 15); // told to stop before the command started
             }
             try {
                 process = builder.start();
@@ -52,6 +69,11 @@ final class ChildProcess {
             }
         }
         return waitUninterruptibly(process);
+    }
+
+    /** The number of the signal apilock received, or 0. */
+    int signal() {
+        return signal;
     }
 
     /** After the lock is released (or was never acquired): lets a pending shutdown finish. */
@@ -66,6 +88,47 @@ final class ChildProcess {
         }
     }
 
+    private void onSignal(Signal received) {
+        Process child;
+        boolean again;
+        synchronized (this) {
+            again = signal != 0;
+            if (!again) {
+                signal = received.getNumber();
+            }
+            child = process;
+        }
+        if (child != null) {
+            if (again) {
+                child.destroyForcibly(); // a second signal: stop now
+            } else {
+                child.destroy(); // SIGTERM
+            }
+        } else {
+            endTheWait();
+        }
+    }
+
+    /**
+     * Still acquiring: interrupt the main thread, but only while it sleeps between attempts, so
+     * that no database I/O is interrupted mid-way (an interrupt closes the file channels of an
+     * embedded database). A single attempt without waiting is left to finish.
+     */
+    private void endTheWait() {
+        for (int i = 0; i < 500 && process == null && released.getCount() > 0; i++) {
+            if (mainThread.getState() == Thread.State.TIMED_WAITING) {
+                mainThread.interrupt();
+                return;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
     private void onShutdown() {
         Process child;
         synchronized (this) {
@@ -74,7 +137,7 @@ final class ChildProcess {
         }
         try {
             if (child != null && child.isAlive()) {
-                child.destroy(); // SIGTERM
+                child.destroy();
                 if (!child.waitFor(CHILD_GRACE_SECONDS, TimeUnit.SECONDS)) {
                     child.destroyForcibly();
                     child.waitFor(CHILD_GRACE_SECONDS, TimeUnit.SECONDS);

@@ -40,6 +40,7 @@ final class CliDatabase implements AutoCloseable {
         }
     }
 
+    /** The first process to open the file serves it to the others over TCP while it has it open (auto-server). */
     private static String embeddedUrl() {
         Path file = Path.of(EMBEDDED_DIRECTORY, "apilock").toAbsolutePath().normalize();
         return "jdbc:h2:file:" + file + ";AUTO_SERVER=TRUE";
@@ -119,6 +120,9 @@ final class CliDatabase implements AutoCloseable {
         if (factory != null) {
             factory.close();
             factory = null;
+            if (url.toLowerCase(Locale.ROOT).contains("auto_server=true")) {
+                H2Handover.drain(dataSource());
+            }
         }
     }
 

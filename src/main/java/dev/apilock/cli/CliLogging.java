@@ -28,6 +28,8 @@ final class CliLogging {
         if (verbose) {
             System.setProperty("org.slf4j.simpleLogger.log.dev.apilock", "debug");
         } else {
+            // Failures reach the user as one line from the command; Hibernate would add stack traces.
+            System.setProperty("org.slf4j.simpleLogger.log.org.hibernate", "off");
             // The commands print what LockAdmin logs about a forced release themselves.
             System.setProperty("org.slf4j.simpleLogger.log.dev.apilock.LockAdmin", "error");
         }

@@ -50,7 +50,7 @@ final class HistoryCommand implements Callable<Integer> {
 
     private String text(List<LockInfo> locks, Instant now) {
         if (locks.isEmpty()) {
-            return type == null ? "No lock history.\n" : Output.printable("No history for lock type " + type + ".\n");
+            return type == null ? "No lock history.\n" : "No history for lock type " + Output.printable(type) + ".\n";
         }
         List<List<String>> rows = locks.stream().map(lock -> List.of(
                 Output.time(lock.acquiredAt()), lock.lockType(), lock.user(), lock.referenceId(), lock.lockId(),

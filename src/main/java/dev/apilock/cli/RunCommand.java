@@ -69,8 +69,12 @@ final class RunCommand implements Callable<Integer> {
             LockTemplate template = new LockTemplate(database.entityManagerFactory());
             child.armSignalForwarding();
             try {
-                return template.execute(lockType, referenceId, holder, wait, child::run);
+                int exitCode = template.execute(lockType, referenceId, holder, wait, child::run);
+                return child.signal() == 0 ? exitCode : 128 + child.signal();
             } catch (ApiLockAcquireException blocked) {
+                if (child.signal() != 0) {
+                    return 128 + child.signal(); // the wait was ended by a signal
+                }
                 spec.commandLine().getErr().println("apilock: " + blockedMessage(blocked));
                 return ExitCode.BLOCKED;
             }

@@ -46,7 +46,7 @@ final class StatusCommand implements Callable<Integer> {
 
     private String text(List<LockInfo> locks, Instant now) {
         if (locks.isEmpty()) {
-            return type == null ? "No locks are held.\n" : Output.printable("No lock of type " + type + " is held.\n");
+            return type == null ? "No locks are held.\n" : "No lock of type " + Output.printable(type) + " is held.\n";
         }
         List<List<String>> rows = locks.stream().map(lock -> List.of(
                 lock.lockType(), lock.user(), lock.referenceId(), lock.lockId(), Output.time(lock.acquiredAt()),
