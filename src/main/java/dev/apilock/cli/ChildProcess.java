@@ -15,7 +15,8 @@ import sun.misc.Signal;
  * would run H2's shutdown hook too, which closes an embedded database while the lock still has to
  * be released in it. Instead the signal is passed on to the child as SIGTERM, the child ends, the
  * lock is released as after any exit, and apilock exits with 128 + the signal's number. A
- * signal during a {@code --wait} ends the wait. Should the JVM shut down for any other reason, a
+ * signal before the lock is held ends the acquisition (or the {@code --wait}): the database
+ * refuses further attempts, see {@link #stopRequestedWhileAcquiring()}. Should the JVM shut down for any other reason, a
  * shutdown hook does the same as far as it can.
  */
 final class ChildProcess {
@@ -29,7 +30,7 @@ final class ChildProcess {
     private final List<String> command;
     private final CountDownLatch released = new CountDownLatch(1);
     private final Thread shutdownHook = new Thread(this::onShutdown, "apilock-shutdown");
-    private Thread mainThread;
+    private volatile boolean holding;
     private volatile int signal;
     private volatile boolean shuttingDown;
     private volatile Process process;
@@ -40,7 +41,6 @@ final class ChildProcess {
 
     /** From now until {@link #lockReleased()}, signals to apilock go to the child, and the lock is released. */
     void armSignalForwarding() {
-        mainThread = Thread.currentThread();
         for (String name : SIGNALS) {
             try {
                 Signal.handle(new Signal(name), this::onSignal);
@@ -53,6 +53,7 @@ final class ChildProcess {
 
     /** Runs the command while the lock is held and returns its exit code (128 + signal if a signal ended it). */
     int run(LockHandle lock) {
+        holding = true;
         ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
         builder.environment().put("APILOCK_LOCK_ID", lock.lockId());
         builder.environment().put("APILOCK_LOCK_TYPE", lock.type().name());
@@ -69,6 +70,14 @@ final class ChildProcess {
             }
         }
         return waitUninterruptibly(process);
+    }
+
+    /**
+     * Whether apilock was told to stop before it got the lock: then no further attempt should be
+     * made. Once the lock is held, the release must still go through, so this turns false.
+     */
+    boolean stopRequestedWhileAcquiring() {
+        return signal != 0 && !holding;
     }
 
     /** The number of the signal apilock received, or 0. */
@@ -104,29 +113,8 @@ final class ChildProcess {
             } else {
                 child.destroy(); // SIGTERM
             }
-        } else {
-            endTheWait();
         }
-    }
-
-    /**
-     * Still acquiring: interrupt the main thread, but only while it sleeps between attempts, so
-     * that no database I/O is interrupted mid-way (an interrupt closes the file channels of an
-     * embedded database). A single attempt without waiting is left to finish.
-     */
-    private void endTheWait() {
-        for (int i = 0; i < 500 && process == null && released.getCount() > 0; i++) {
-            if (mainThread.getState() == Thread.State.TIMED_WAITING) {
-                mainThread.interrupt();
-                return;
-            }
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+        // still acquiring: stopRequestedWhileAcquiring() makes the next attempt fail at once
     }
 
     private void onShutdown() {

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Locale;
+import java.util.function.BooleanSupplier;
 
 /**
  * The database the command line works on, opened only when a command first needs it: input is
@@ -27,6 +28,7 @@ final class CliDatabase implements AutoCloseable {
     private final String password;
     private final boolean embedded;
     private EntityManagerFactory factory;
+    private BooleanSupplier refuseConnections = () -> false;
 
     CliDatabase(ConnectionOptions options) {
         this.embedded = options.url == null || options.url.isBlank();
@@ -102,8 +104,13 @@ final class CliDatabase implements AutoCloseable {
         return SchemaCheck.version(dataSource);
     }
 
+    /** While {@code condition} holds, no new connection is opened: the command is being stopped. */
+    void refuseConnectionsWhen(BooleanSupplier condition) {
+        this.refuseConnections = condition;
+    }
+
     private SimpleDataSource dataSource() {
-        return new SimpleDataSource(url, user, password);
+        return new SimpleDataSource(url, user, password, () -> refuseConnections.getAsBoolean());
     }
 
     private void checkReachable(SimpleDataSource dataSource) {

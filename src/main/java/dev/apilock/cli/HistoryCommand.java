@@ -14,7 +14,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code apilock history}: the audit trail. */
-@Command(name = "history", usageHelpAutoWidth = true,
+@Command(name = "history", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
         description = "Show past and present acquisitions, newest first, with how and when each ended:"
                 + " RELEASED by its holder, FORCED by an operator, EXPIRED and reclaimed; or still active,"
                 + " or expired and not yet reclaimed.")

@@ -7,7 +7,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code apilock migrate}: apply the changelog. */
-@Command(name = "migrate", usageHelpAutoWidth = true,
+@Command(name = "migrate", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
         description = {"Create or upgrade the api_locks schema with apilock's Liquibase changelog and print the"
                 + " schema version.",
                 "Other commands create a missing schema by themselves; run this after upgrading apilock."})

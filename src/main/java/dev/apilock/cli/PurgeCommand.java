@@ -10,7 +10,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code apilock purge}: forget old history. */
-@Command(name = "purge", usageHelpAutoWidth = true,
+@Command(name = "purge", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
         description = "Delete history rows acquired longer ago than DURATION (by the database clock) that are"
                 + " released or expired. A lock held now is never deleted, however old. Prints the count.")
 final class PurgeCommand implements Callable<Integer> {

@@ -13,7 +13,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code apilock release}: an operator's release. */
-@Command(name = "release", usageHelpAutoWidth = true,
+@Command(name = "release", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
         description = {
                 "Release a lock as an operator (reason FORCED), so that the next acquirer gets in at once."
                         + " It does not stop the holder: if it still runs, it keeps running without the lock.",

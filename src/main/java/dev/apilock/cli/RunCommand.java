@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code apilock run}: a command under a lock, or not at all. */
-@Command(name = "run",
+@Command(name = "run", mixinStandardHelpOptions = true,
         sortOptions = false,
         usageHelpAutoWidth = true,
         description = {
@@ -24,8 +24,8 @@ import picocli.CommandLine.Model.CommandSpec;
                         + " If another process holds the lock, say who and exit 75 without running anything.",
                 "COMMAND inherits stdin, stdout and stderr, and gets APILOCK_LOCK_ID, APILOCK_LOCK_TYPE and"
                         + " APILOCK_FENCING_TOKEN in its environment. The lock is released when it exits, and"
-                        + " apilock exits with its exit code. SIGINT and SIGTERM are passed on to it; the lock is"
-                        + " still released.",
+                        + " apilock exits with its exit code. SIGINT, SIGTERM and SIGHUP are passed on to it as"
+                        + " SIGTERM; the lock is still released, and apilock exits with 128 + the signal.",
                 "Options end at COMMAND, or at --: what follows belongs to COMMAND."})
 final class RunCommand implements Callable<Integer> {
 
@@ -66,17 +66,20 @@ final class RunCommand implements Callable<Integer> {
         String referenceId = reference != null ? reference : UlidCreator.getMonotonicUlid().toString();
         ChildProcess child = new ChildProcess(command);
         try (CliDatabase database = top.database()) {
+            database.refuseConnectionsWhen(child::stopRequestedWhileAcquiring);
             LockTemplate template = new LockTemplate(database.entityManagerFactory());
             child.armSignalForwarding();
             try {
                 int exitCode = template.execute(lockType, referenceId, holder, wait, child::run);
                 return child.signal() == 0 ? exitCode : 128 + child.signal();
             } catch (ApiLockAcquireException blocked) {
-                if (child.signal() != 0) {
-                    return 128 + child.signal(); // the wait was ended by a signal
-                }
                 spec.commandLine().getErr().println("apilock: " + blockedMessage(blocked));
                 return ExitCode.BLOCKED;
+            } catch (RuntimeException e) {
+                if (child.stopRequestedWhileAcquiring()) {
+                    return 128 + child.signal(); // stopped before the lock was held
+                }
+                throw e;
             }
         } finally {
             child.lockReleased();

@@ -6,6 +6,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
@@ -28,10 +29,14 @@ final class SimpleDataSource implements DataSource {
     private final String user;
     private final String password;
 
-    SimpleDataSource(String url, String user, String password) {
+    private final BooleanSupplier refuse;
+
+    /** @param refuse while true, {@link #getConnection()} fails at once: apilock is being stopped */
+    SimpleDataSource(String url, String user, String password, BooleanSupplier refuse) {
         this.url = url;
         this.user = user;
         this.password = password;
+        this.refuse = refuse;
     }
 
     @Override
@@ -39,6 +44,9 @@ final class SimpleDataSource implements DataSource {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(H2_RETRY_SECONDS);
         long delay = 50;
         while (true) {
+            if (refuse.getAsBoolean()) {
+                throw new SQLException("apilock is stopping: no new connections", "57P01");
+            }
             try {
                 return DriverManager.getConnection(url, user, password);
             } catch (SQLException e) {

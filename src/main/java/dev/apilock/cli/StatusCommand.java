@@ -15,7 +15,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code apilock status}: the locks held now. */
-@Command(name = "status", usageHelpAutoWidth = true,
+@Command(name = "status", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
         description = "Show the locks held now: type, holder, reference, lock id, when acquired, time left"
                 + " by the database clock, fencing token.")
 final class StatusCommand implements Callable<Integer> {

@@ -127,6 +127,21 @@ class EmbeddedCliIT extends CliContract {
     }
 
     @Test
+    void helpAndVersionNeedNoDatabase() throws IOException {
+        Path fresh = Files.createTempDirectory(directory, "help");
+        Cli here = new Cli(fresh, List.of(), Map.of());
+        Cli.Result help = here.runExactly("run", "--help");
+        assertThat(help.exitCode()).as(help.toString()).isZero();
+        assertThat(help.out()).startsWith("Usage: apilock run ").contains("--wait=DURATION", "--url=JDBC_URL");
+        Cli.Result version = here.runExactly("--version");
+        assertThat(version.out()).matches("apilock \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\\n");
+        Cli.Result none = here.runExactly();
+        assertThat(none.exitCode()).isEqualTo(64);
+        assertThat(none.err()).startsWith("Usage: apilock ");
+        assertThat(fresh.resolve(".apilock")).doesNotExist();
+    }
+
+    @Test
     void anUnreachableDatabaseIs69WithThePasswordHidden() {
         Cli.Result result = cli.runExactly("status", "--url",
                 "jdbc:postgresql://127.0.0.1:1/test?user=ops&password=s3cret-in-url", "--db-password", "s3cret-option");
