@@ -1,20 +1,57 @@
 package dev.apilock;
 
+import dev.apilock.store.ApiLockRepository;
+import dev.apilock.store.Lease;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 
-/** The handle given to a callback: a lock this process acquired. */
+/**
+ * The handle given to a callback: a lock this process acquired. Extensions (by the callback or
+ * the keep-alive) and the release are serialised by a lock of its own, so none overlaps another.
+ */
 final class HeldLock implements LockHandle {
 
     private final LockType type;
     private final LockInfo row;
+    private final ApiLockRepository repository;
+    private final LockListener listener;
+    private final long acquiredNanos;
+    private final ReentrantLock writes = new ReentrantLock();
 
-    HeldLock(LockType type, LockInfo row) {
+    private volatile Instant expiresAt;
+    /** Monotonic-clock instant by which the database has surely let the lock go. */
+    private volatile long leaseEndNanos;
+    private volatile String lostReason;
+    private volatile boolean released;
+
+    /**
+     * @param sentNanos   {@link System#nanoTime()} just before the acquisition was sent
+     * @param databaseNow the database clock during the acquisition
+     */
+    HeldLock(LockType type, LockInfo row, Instant databaseNow, long sentNanos,
+             ApiLockRepository repository, LockListener listener) {
         this.type = type;
         this.row = row;
+        this.repository = repository;
+        this.listener = listener;
+        this.acquiredNanos = System.nanoTime();
+        this.expiresAt = row.expiresAt();
+        this.leaseEndNanos = sentNanos + Duration.between(databaseNow, row.expiresAt()).toNanos();
     }
 
     LockInfo row() {
         return row;
+    }
+
+    /** Whether this lock was taken through the template that owns {@code repository}. */
+    boolean heldThrough(ApiLockRepository repository) {
+        return this.repository == repository;
+    }
+
+    Duration heldFor() {
+        return Duration.ofNanos(System.nanoTime() - acquiredNanos);
     }
 
     @Override
@@ -29,7 +66,7 @@ final class HeldLock implements LockHandle {
 
     @Override
     public Instant expiresAt() {
-        return row.expiresAt();
+        return expiresAt;
     }
 
     @Override
@@ -38,8 +75,72 @@ final class HeldLock implements LockHandle {
     }
 
     @Override
+    public boolean extend(Duration expiresAfter) {
+        long seconds = new LockType(type.name(), expiresAfter).expiresAfter().toSeconds();
+        writes.lock();
+        try {
+            if (lostReason != null || released) {
+                return false;
+            }
+            long sentNanos = System.nanoTime();
+            Optional<Lease> lease;
+            try {
+                lease = repository.extend(lockId(), seconds);
+            } catch (ApiLockException e) {
+                markLost("the extension failed: " + e.getMessage());
+                throw e;
+            }
+            if (lease.isEmpty()) {
+                markLost("it had expired, been taken over or been force-released when it was to be extended");
+                return false;
+            }
+            expiresAt = lease.get().expiresAt();
+            leaseEndNanos = sentNanos + Duration.between(lease.get().databaseNow(), expiresAt).toNanos();
+            listener.extended(this, expiresAt);
+            return true;
+        } finally {
+            writes.unlock();
+        }
+    }
+
+    @Override
+    public boolean isHeld() {
+        return lostReason == null && !released && System.nanoTime() - leaseEndNanos < 0;
+    }
+
+    @Override
+    public void checkHeld() {
+        if (!isHeld()) {
+            String why = lostReason != null ? lostReason
+                    : released ? "it has been released"
+                    : "its lease ran out at " + expiresAt + " without an extension";
+            throw new ApiLockLostException(lockId(), "Lock " + lockId() + " of type " + type.name()
+                    + " is no longer held: " + why);
+        }
+    }
+
+    /** Marks the handle lost, once, and tells the listener. */
+    void markLost(String reason) {
+        if (lostReason == null) {
+            lostReason = reason;
+            listener.lost(this, reason);
+        }
+    }
+
+    /** Runs the release after any extension in flight; the handle is released afterwards either way. */
+    <R> R releasing(java.util.function.Supplier<R> release) {
+        writes.lock();
+        try {
+            return release.get();
+        } finally {
+            released = true;
+            writes.unlock();
+        }
+    }
+
+    @Override
     public String toString() {
         return "lock " + row.lockId() + " of type " + type.name() + " (fencing token " + row.fencingToken()
-                + ", expires at " + row.expiresAt() + ")";
+                + ", expires at " + expiresAt + ")";
     }
 }

@@ -7,8 +7,11 @@ import dev.apilock.store.NewLock;
 import jakarta.persistence.EntityManagerFactory;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,9 +28,13 @@ import org.slf4j.LoggerFactory;
  * exponential backoff (10 ms doubling to 500 ms) until acquired or the wait is over. No fairness
  * is promised between waiters.
  *
+ * <p>Locks of a type {@link LockType#withKeepAlive() with keep-alive} are extended in the
+ * background while their callback runs; see {@link LockHandle#isHeld()}.
+ *
  * <p>Locks are not reentrant: a callback that asks for a lock type its own thread already holds
- * through this template is refused at once with {@link ApiLockAcquireException}, without waiting
- * for itself.
+ * through this template is refused at once with {@link ApiLockAcquireException}. Through another
+ * template (another application instance, to the lock) it is an ordinary conflict, refused after
+ * one attempt even when a wait was given: a thread never waits for itself.
  */
 public class LockTemplate implements LockOperations {
 
@@ -37,9 +44,15 @@ public class LockTemplate implements LockOperations {
     public static final Duration MAX_WAIT = Duration.ofDays(1);
 
     private final ApiLockRepository repository;
+    private final LockListener listener;
 
-    /** Locks the current thread holds through this template, by type name. */
-    private final ThreadLocal<Map<String, HeldLock>> heldByThread = ThreadLocal.withInitial(HashMap::new);
+    /**
+     * Locks the current thread holds, through any template in this JVM, by type name. Through
+     * this same template a re-entry is refused without asking the database; through another
+     * (another "instance" on the same database) it is an ordinary conflict, but never waits for
+     * itself.
+     */
+    private static final ThreadLocal<Map<String, HeldLock>> HELD_BY_THREAD = ThreadLocal.withInitial(HashMap::new);
 
     /**
      * @param entityManagerFactory a factory whose persistence unit holds
@@ -47,10 +60,19 @@ public class LockTemplate implements LockOperations {
      *                             apilock's changelog
      */
     public LockTemplate(EntityManagerFactory entityManagerFactory) {
+        this(entityManagerFactory, LockListener.NONE);
+    }
+
+    /** As {@link #LockTemplate(EntityManagerFactory)}, telling {@code listener} what happens to locks. */
+    public LockTemplate(EntityManagerFactory entityManagerFactory, LockListener listener) {
         if (entityManagerFactory == null) {
             throw new ApiLockSetupException("EntityManagerFactory must not be null");
         }
+        if (listener == null) {
+            throw new ApiLockSetupException("LockListener must not be null; use LockListener.NONE");
+        }
         this.repository = new ApiLockRepository(entityManagerFactory);
+        this.listener = new CompositeLockListener(List.of(listener));
     }
 
     @Override
@@ -63,8 +85,9 @@ public class LockTemplate implements LockOperations {
                          LockCallback<T> callback) {
         checkRequest(type, referenceId, user, maxWait, callback);
         HeldLock lock = acquire(type, referenceId, user, maxWait);
-        Map<String, HeldLock> held = heldByThread.get();
-        held.put(type.name(), lock);
+        Map<String, HeldLock> held = HELD_BY_THREAD.get();
+        HeldLock outer = held.putIfAbsent(type.name(), lock);
+        Future<?> keepAlive = type.keepAlive() ? KeepAlive.start(lock) : null;
         Throwable failure = null;
         try {
             return callback.doInLock(lock);
@@ -72,7 +95,12 @@ public class LockTemplate implements LockOperations {
             failure = t;
             throw t;
         } finally {
-            held.remove(type.name());
+            if (keepAlive != null) {
+                keepAlive.cancel(false);
+            }
+            if (outer == null) {
+                held.remove(type.name());
+            }
             release(lock, failure);
         }
     }
@@ -93,8 +121,8 @@ public class LockTemplate implements LockOperations {
         if (callback == null) {
             throw new ApiLockSetupException("Lock callback must not be null");
         }
-        HeldLock reentered = heldByThread.get().get(type.name());
-        if (reentered != null) {
+        HeldLock reentered = HELD_BY_THREAD.get().get(type.name());
+        if (reentered != null && reentered.heldThrough(repository)) {
             throw new ApiLockAcquireException(type, reentered.row(), null,
                     "The calling thread already holds this lock: apilock locks are not reentrant.");
         }
@@ -106,22 +134,35 @@ public class LockTemplate implements LockOperations {
         Backoff backoff = null;
         for (int attempts = 1; ; attempts++) {
             String lockId = UlidCreator.getMonotonicUlid().toString();
+            long sent = System.nanoTime();
             AcquireAttempt attempt = repository.tryAcquire(
                     new NewLock(lockId, type.name(), type.expiresAfter().toSeconds(), user, referenceId));
+            if (attempt.reclaimed() != null) {
+                log.info("Lock {} of type {} held by {} (reference {}) expired at {} unreleased and was reclaimed",
+                        attempt.reclaimed().lockId(), type.name(), attempt.reclaimed().user(),
+                        attempt.reclaimed().referenceId(), attempt.reclaimed().expiresAt());
+                listener.expiredAndReclaimed(type, attempt.reclaimed());
+            }
             if (attempt.acquired()) {
-                HeldLock lock = new HeldLock(type, attempt.holder());
+                HeldLock lock = new HeldLock(type, attempt.holder(), attempt.databaseNow(), sent, repository, listener);
                 log.debug("Acquired lock {} of type {} with fencing token {} for user {}, reference {},"
                         + " expires at {}", lockId, type.name(), lock.fencingToken(), user, referenceId,
                         lock.expiresAt());
+                listener.acquired(lock, Duration.ofNanos(System.nanoTime() - start));
                 return lock;
             }
             log.debug("Lock {} of type {} refused, held by {}", lockId, type.name(), attempt.holder());
+            listener.blocked(type, Optional.ofNullable(attempt.holder()));
 
             long waited = System.nanoTime() - start;
             long left = maxWait.toNanos() - waited;
             if (left <= 0) {
                 throw refusal(type, attempt, attempts == 1 ? null
                         : "Gave up after waiting " + seconds(waited) + " (" + attempts + " attempts).");
+            }
+            if (HELD_BY_THREAD.get().containsKey(type.name())) {
+                throw refusal(type, attempt, "The calling thread holds this lock type itself, through another"
+                        + " LockTemplate: not waiting for itself.");
             }
             backoff = backoff == null ? new Backoff() : backoff;
             try {
@@ -145,11 +186,14 @@ public class LockTemplate implements LockOperations {
     /** Never throws: a lock that cannot be released expires by itself. */
     private void release(HeldLock lock, Throwable failure) {
         try {
-            if (repository.release(lock.lockId())) {
+            boolean released = lock.releasing(() -> repository.release(lock.lockId()));
+            if (released) {
                 log.debug("Released lock {} of type {}", lock.lockId(), lock.type().name());
+                listener.released(lock, lock.heldFor());
             } else {
                 log.warn("Lock {} of type {} was no longer held at release: it expired at {} and was reclaimed,"
                         + " or an operator released it", lock.lockId(), lock.type().name(), lock.expiresAt());
+                lock.markLost("its row had already been reclaimed or force-released at release");
             }
         } catch (RuntimeException e) {
             if (failure != null) {
@@ -157,6 +201,7 @@ public class LockTemplate implements LockOperations {
             }
             log.warn("Could not release lock {} of type {}; it expires by itself at {}: {}",
                     lock.lockId(), lock.type().name(), lock.expiresAt(), e.getMessage());
+            listener.releaseFailed(lock, e);
         }
     }
 }

@@ -11,10 +11,17 @@ import java.util.regex.Pattern;
  * whole number of seconds from 1 second to {@link #MAX_EXPIRY}. Anything else throws
  * {@link ApiLockSetupException} naming the bad value, before any database is touched.
  *
+ * <p>A type {@link #withKeepAlive() with keep-alive} has its locks extended in the background
+ * while a callback runs, so work may outlast {@code expiresAfter}; a crashed holder still blocks
+ * the type for at most {@code expiresAfter}.
+ *
  * @param name         the type's name, stored as {@code lock_type}
- * @param expiresAfter how long a holder keeps the lock unless it releases it sooner
+ * @param expiresAfter how long a holder keeps the lock unless it releases it sooner (or, with
+ *                     keep-alive, unless it stops extending it)
+ * @param keepAlive    whether {@link LockTemplate} extends locks of this type while their
+ *                     callback runs
  */
-public record LockType(String name, Duration expiresAfter) {
+public record LockType(String name, Duration expiresAfter, boolean keepAlive) {
 
     /** Longest name the {@code lock_type} column takes. */
     public static final int MAX_NAME_LENGTH = 128;
@@ -64,8 +71,23 @@ public record LockType(String name, Duration expiresAfter) {
         return name;
     }
 
+    /** A type without keep-alive. */
+    public LockType(String name, Duration expiresAfter) {
+        this(name, expiresAfter, false);
+    }
+
     /** Same as the constructor; reads well at the call site: {@code LockType.of("report", ofMinutes(5))}. */
     public static LockType of(String name, Duration expiresAfter) {
         return new LockType(name, expiresAfter);
+    }
+
+    /**
+     * This type with keep-alive: while a callback runs, its lock is extended to
+     * {@code expiresAfter} from now every third of {@code expiresAfter}. If an extension finds the
+     * lock lost or fails, the handle is marked lost ({@link LockHandle#isHeld()} false,
+     * {@link LockHandle#checkHeld()} throws) and extending stops.
+     */
+    public LockType withKeepAlive() {
+        return new LockType(name, expiresAfter, true);
     }
 }

@@ -12,14 +12,17 @@ final class Texts {
     }
 
     /**
-     * A user or reference id: 1 to 255 characters, not blank, no control characters and valid
-     * UTF-16 (PostgreSQL refuses NUL, and a newline would forge lines in logs and CLI output).
+     * A user or reference id: 1 to 255 characters, not blank, nothing that breaks or disguises a
+     * line (PostgreSQL refuses NUL, and a newline would forge lines in logs and CLI output), and
+     * valid UTF-16.
+     * Blank means nothing visible: only whitespace, Unicode spaces such as U+00A0 and U+3000,
+     * and invisible format characters such as U+200B.
      */
     static String requireText(String what, String value) {
         if (value == null) {
             throw new ApiLockSetupException(what + " must not be null");
         }
-        if (value.isBlank()) {
+        if (value.codePoints().allMatch(Texts::invisible)) {
             throw new ApiLockSetupException(what + " must not be blank, was '" + printable(value) + "'");
         }
         if (value.length() > MAX_TEXT_LENGTH) {
@@ -27,8 +30,8 @@ final class Texts {
                     + value.length() + ": '" + abbreviate(value) + "'");
         }
         if (value.codePoints().anyMatch(Texts::unprintable)) {
-            throw new ApiLockSetupException(what + " must not contain control characters or broken surrogates, was '"
-                    + printable(value) + "'");
+            throw new ApiLockSetupException(what + " must not contain control characters, line separators,"
+                    + " bidirectional overrides or broken surrogates, was '" + printable(value) + "'");
         }
         return value;
     }
@@ -52,8 +55,22 @@ final class Texts {
         return out.toString();
     }
 
+    private static boolean invisible(int codePoint) {
+        return Character.isWhitespace(codePoint) || Character.isSpaceChar(codePoint)
+                || Character.getType(codePoint) == Character.FORMAT;
+    }
+
+    /**
+     * Characters that break or disguise a line where an id is shown: controls, unpaired
+     * surrogates, line and paragraph separators (U+2028, U+2029) and the bidirectional
+     * embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069) that can make a log line
+     * read backwards.
+     */
     private static boolean unprintable(int codePoint) {
         return Character.isISOControl(codePoint)
-                || (codePoint >= Character.MIN_SURROGATE && codePoint <= Character.MAX_SURROGATE);
+                || (codePoint >= Character.MIN_SURROGATE && codePoint <= Character.MAX_SURROGATE)
+                || codePoint == 0x2028 || codePoint == 0x2029
+                || (codePoint >= 0x202A && codePoint <= 0x202E)
+                || (codePoint >= 0x2066 && codePoint <= 0x2069);
     }
 }

@@ -81,9 +81,11 @@ abstract class LockAdminContractTest {
     /** Moves a row's acquisition (and, if asked, expiry) into the past, by plain SQL. */
     void backdate(String lockId, Duration by, boolean expiryToo) {
         long seconds = by.toSeconds();
-        String shift = kind() == TestDatabase.Kind.H2
-                ? "DATEADD(SECOND, -" + seconds + ", %s)"
-                : "%s - INTERVAL '" + seconds + " seconds'";
+        String shift = switch (kind()) {
+            case H2 -> "DATEADD(SECOND, -" + seconds + ", %s)";
+            case POSTGRESQL -> "%s - INTERVAL '" + seconds + " seconds'";
+            case MARIADB -> "%s - INTERVAL " + seconds + " SECOND";
+        };
         table.execute("UPDATE api_locks SET acquired_at = " + shift.formatted("acquired_at")
                 + (expiryToo ? ", expires_at = " + shift.formatted("expires_at") : "") + " WHERE id = ?", lockId);
     }

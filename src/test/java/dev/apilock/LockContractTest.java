@@ -15,29 +15,22 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
 import java.io.PrintWriter;
 import java.lang.reflect.Proxy;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -46,74 +39,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The lock's contract, run against a real database by each subclass. Two templates on separate
  * factories and pools stand for two application instances.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class LockContractTest {
-
-    static final Duration MINUTE = Duration.ofSeconds(60);
-
-    TestDatabase database;
-    EntityManagerFactory factory;
-    LockTemplate template;
-    LockTemplate otherInstance;
-    LockTable table;
-    private String testName;
-    private int typeCounter;
-
-    abstract TestDatabase.Kind kind();
-
-    @BeforeAll
-    void openDatabase() {
-        database = TestDatabase.create(kind(), getClass().getSimpleName());
-        factory = database.entityManagerFactory();
-        template = new LockTemplate(factory);
-        otherInstance = new LockTemplate(database.entityManagerFactory());
-        table = new LockTable(database);
-    }
-
-    @AfterAll
-    void closeDatabase() {
-        if (database != null) {
-            database.close();
-        }
-    }
-
-    @BeforeEach
-    void rememberTestName(TestInfo info) {
-        testName = info.getTestMethod().map(m -> m.getName()).orElse("test");
-    }
-
-    @AfterEach
-    void historyStaysConsistent() {
-        table.assertConsistent();
-    }
-
-    /** A lock type of its own for each use, so tests never see each other's locks. */
-    LockType newType(Duration expiresAfter) {
-        String name = testName + "-" + (++typeCounter);
-        return LockType.of(name.length() > LockType.MAX_NAME_LENGTH ? name.substring(0, 100) : name, expiresAfter);
-    }
-
-    Instant databaseNow() {
-        try (Connection connection = database.connect(); Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT CURRENT_TIMESTAMP")) {
-            rs.next();
-            return rs.getObject(1, OffsetDateTime.class).toInstant();
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** Sleeps until the database clock has passed {@code instant}. */
-    void awaitDatabaseClockPast(Instant instant) {
-        while (!databaseNow().isAfter(instant)) {
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-    }
+abstract class LockContractTest extends DatabaseTest {
 
     @Nested
     class AcquireAndRelease {
@@ -242,6 +168,20 @@ abstract class LockContractTest {
             assertThat(refusal.getMessage()).contains("not reentrant");
             assertThat(refusal.holder()).hasValueSatisfying(h -> assertThat(h.user()).isEqualTo("alice"));
             assertThat(table.count("lock_type = ?", type.name())).isEqualTo(1);
+        }
+
+        @Test
+        void reentryThroughAnotherTemplateWithAWaitDoesNotWaitForItself() {
+            LockType type = newType(MINUTE);
+            template.execute(type, "req-1", "alice", held -> {
+                long start = System.nanoTime();
+                ApiLockAcquireException refusal = catchThrowableOfType(ApiLockAcquireException.class,
+                        () -> otherInstance.execute(type, "req-2", "alice", Duration.ofSeconds(30), lock -> "x"));
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+                assertThat(refusal.getMessage()).contains("holds this lock type itself");
+                assertThat(refusal.holder()).map(LockInfo::lockId).hasValue(held.lockId());
+                return null;
+            });
         }
 
         @Test
@@ -380,8 +320,9 @@ abstract class LockContractTest {
             LockType type = newType(MINUTE);
             template.execute(type, "req-holder", "alice", held -> {
                 long start = System.nanoTime();
-                ApiLockAcquireException refusal = catchThrowableOfType(ApiLockAcquireException.class,
-                        () -> otherInstance.execute(type, "req-waiter", "bob", Duration.ofMillis(400), lock -> "x"));
+                ApiLockAcquireException refusal = join(CompletableFuture.supplyAsync(() -> // another thread
+                        catchThrowableOfType(ApiLockAcquireException.class, () -> otherInstance.execute(
+                                type, "req-waiter", "bob", Duration.ofMillis(400), lock -> "x"))));
                 long waitedMillis = (System.nanoTime() - start) / 1_000_000;
 
                 assertThat(waitedMillis).isBetween(400L, 5_000L);
@@ -418,6 +359,61 @@ abstract class LockContractTest {
         }
 
         @Test
+        void waitersUnderSteadyContentionAllGetTheLock() throws Exception {
+            LockType type = newType(MINUTE);
+            int waiters = 8;
+            int rounds = 10;
+            List<Integer> attemptsPerAcquisition = Collections.synchronizedList(new ArrayList<>());
+            List<Long> waitMillis = Collections.synchronizedList(new ArrayList<>());
+            AtomicInteger inside = new AtomicInteger();
+            AtomicInteger overlaps = new AtomicInteger();
+            List<CompletableFuture<Void>> runs = new ArrayList<>();
+            ExecutorService threads = Executors.newFixedThreadPool(waiters);
+            for (int w = 0; w < waiters; w++) {
+                AtomicInteger refused = new AtomicInteger();
+                LockTemplate instance = new LockTemplate(database.entityManagerFactory(database.dataSource(2)),
+                        new LockListener() {
+                            @Override
+                            public void blocked(LockType t, Optional<LockInfo> holder) {
+                                refused.incrementAndGet();
+                            }
+                        });
+                String user = "waiter-" + w;
+                runs.add(CompletableFuture.runAsync(() -> {
+                    for (int r = 0; r < rounds; r++) {
+                        refused.set(0);
+                        long start = System.nanoTime();
+                        instance.execute(type, "round-" + r, user, Duration.ofSeconds(60), lock -> {
+                            if (inside.incrementAndGet() != 1) {
+                                overlaps.incrementAndGet();
+                            }
+                            sleep(5);
+                            inside.decrementAndGet();
+                            return null;
+                        });
+                        waitMillis.add((System.nanoTime() - start) / 1_000_000);
+                        attemptsPerAcquisition.add(refused.get() + 1);
+                    }
+                }, threads));
+            }
+            try {
+                CompletableFuture.allOf(runs.toArray(CompletableFuture[]::new)).get(3, TimeUnit.MINUTES);
+            } finally {
+                threads.shutdownNow();
+            }
+
+            assertThat(attemptsPerAcquisition).hasSize(waiters * rounds);
+            assertThat(overlaps).hasValue(0);
+            List<Integer> attempts = attemptsPerAcquisition.stream().sorted().toList();
+            List<Long> waits = waitMillis.stream().sorted().toList();
+            System.out.printf("%s starvation: %d waiters x %d rounds, 5 ms callbacks: attempts per acquisition"
+                            + " median %d, p90 %d, max %d; wait median %d ms, p90 %d ms, max %d ms%n",
+                    kind(), waiters, rounds, attempts.get(attempts.size() / 2),
+                    attempts.get(attempts.size() * 9 / 10), attempts.get(attempts.size() - 1),
+                    waits.get(waits.size() / 2), waits.get(waits.size() * 9 / 10), waits.get(waits.size() - 1));
+        }
+
+        @Test
         void zeroWaitIsOneAttempt() {
             LockType type = newType(MINUTE);
             template.execute(type, "req-holder", "alice", held -> {
@@ -438,23 +434,6 @@ abstract class LockContractTest {
             assertThatThrownBy(() -> template.execute(type, "req", "bob", Duration.ofDays(2), lock -> "x"))
                     .isInstanceOf(ApiLockSetupException.class).hasMessageContaining("was PT48H");
             assertThat(table.count("lock_type = ?", type.name())).isZero();
-        }
-    }
-
-    static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static <T> T join(CompletableFuture<T> future) {
-        try {
-            return future.get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
         }
     }
 
@@ -516,7 +495,7 @@ abstract class LockContractTest {
                     Arguments.of("tab-only user", ok, "req", "\t", callback, "User must not be blank"),
                     Arguments.of("overlong user", ok, "req", overlong, callback, "User must be at most 255"),
                     Arguments.of("NUL in user", ok, "req", "al\u0000ice", callback,
-                            "User must not contain control characters or broken surrogates, was 'al\\u0000ice'"),
+                            "User must not contain control characters, line separators, bidirectional overrides or broken surrogates, was 'al\\u0000ice'"),
                     Arguments.of("null callback", ok, "req", "alice", null, "Lock callback must not be null"));
         }
 

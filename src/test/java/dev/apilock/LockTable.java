@@ -7,6 +7,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -50,9 +52,12 @@ public final class LockTable {
     /**
      * The history is consistent: every row has a fencing token, tokens are unique, released rows
      * have a release time and reason and unreleased ones have neither, and no type has more than
-     * one unreleased row (which also means at most one unreleased unexpired row).
+     * one unreleased row (which also means at most one unreleased unexpired row). By the database
+     * clock, no row expires or is released before it was acquired, and no row was reclaimed as
+     * EXPIRED before its expiry.
      */
     public void assertConsistent() {
+        assertTimesInOrder();
         assertThat(count("fencing_token IS NULL")).as("rows without a fencing token").isZero();
         assertThat(queryLong("SELECT COUNT(*) - COUNT(DISTINCT fencing_token) FROM api_locks"))
                 .as("duplicate fencing tokens").isZero();
@@ -62,6 +67,33 @@ public final class LockTable {
                 .as("unreleased rows with a release time or reason").isZero();
         assertThat(queryLong("SELECT COUNT(*) FROM (SELECT lock_type FROM api_locks WHERE NOT released"
                 + " GROUP BY lock_type HAVING COUNT(*) > 1) t")).as("types with two unreleased rows").isZero();
+    }
+
+    private void assertTimesInOrder() {
+        List<String> violations = new ArrayList<>();
+        try (Connection connection = database.connect();
+             Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery(
+                     "SELECT id, acquired_at, expires_at, released_at, release_reason FROM api_locks")) {
+            while (rs.next()) {
+                Instant acquired = rs.getTimestamp(2).toInstant();
+                Instant expires = rs.getTimestamp(3).toInstant();
+                Timestamp releasedAt = rs.getTimestamp(4);
+                Instant released = releasedAt == null ? null : releasedAt.toInstant();
+                if (!expires.isAfter(acquired)) {
+                    violations.add(rs.getString(1) + " expires at " + expires + ", not after its acquisition " + acquired);
+                }
+                if (released != null && released.isBefore(acquired)) {
+                    violations.add(rs.getString(1) + " released at " + released + ", before its acquisition " + acquired);
+                }
+                if ("EXPIRED".equals(rs.getString(5)) && released.isBefore(expires)) {
+                    violations.add(rs.getString(1) + " reclaimed at " + released + ", before its expiry " + expires);
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        assertThat(violations).as("rows whose times are out of order").isEmpty();
     }
 
     public long queryLong(String sql, Object... parameters) {

@@ -6,7 +6,12 @@ import jakarta.persistence.EntityManagerFactory;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -26,7 +31,7 @@ import org.junit.jupiter.api.Assumptions;
 public final class TestDatabase implements AutoCloseable {
 
     public enum Kind {
-        H2, POSTGRESQL
+        H2, POSTGRESQL, MARIADB
     }
 
     private final Kind kind;
@@ -50,16 +55,29 @@ public final class TestDatabase implements AutoCloseable {
         TestDatabase database = switch (kind) {
             case H2 -> new TestDatabase(kind, "jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1", "sa", "", () -> { });
             case POSTGRESQL -> postgres(name);
+            case MARIADB -> mariadb(name);
         };
         ApiLockSchema.migrate(database.dataSource());
         return database;
     }
 
     /**
-     * An existing database, e.g. one a command line process created: for {@link #connect()} and
-     * {@link LockTable} only. Not migrated, and nothing is dropped or shut down by this object.
+     * A database that the caller created and owns (an H2 server, a private PostgreSQL cluster),
+     * migrated with apilock's changelog; {@link #close()} closes the pools but drops nothing.
      */
     public static TestDatabase attach(Kind kind, String url, String user, String password) {
+        TestDatabase database = new TestDatabase(kind, url, user, password, () -> { });
+        ApiLockSchema.migrate(database.dataSource());
+        return database;
+    }
+
+    /**
+     * An existing database, e.g. one that command line processes created, for {@link #connect()}
+     * and {@link LockTable} only: not migrated, no pool, nothing dropped or shut down. Unlike
+     * {@link #attach}, it keeps no connection open, so an embedded H2 database in auto-server
+     * mode stays with the processes that share it.
+     */
+    public static TestDatabase inspect(Kind kind, String url, String user, String password) {
         return new TestDatabase(kind, url, user, password, () -> { });
     }
 
@@ -82,6 +100,29 @@ public final class TestDatabase implements AutoCloseable {
             }
         };
         return new TestDatabase(Kind.POSTGRESQL, server + "?currentSchema=" + schema, user, password, drop);
+    }
+
+    private static TestDatabase mariadb(String database) {
+        String server = env("APILOCK_TEST_MARIADB_URL", "jdbc:mariadb://127.0.0.1:3306/");
+        String user = env("APILOCK_TEST_MARIADB_USER", "root");
+        String password = env("APILOCK_TEST_MARIADB_PASSWORD", "");
+        try (Connection admin = DriverManager.getConnection(server + "?connectTimeout=5000", user, password);
+             Statement statement = admin.createStatement()) {
+            statement.execute("CREATE DATABASE " + database + " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
+        } catch (SQLException e) {
+            unavailable(Kind.MARIADB, server, e);
+        }
+        Runnable drop = () -> {
+            try (Connection admin = DriverManager.getConnection(server, user, password);
+                 Statement statement = admin.createStatement()) {
+                statement.execute("DROP DATABASE IF EXISTS " + database);
+            } catch (SQLException e) {
+                System.err.println("Could not drop test database " + database + ": " + e.getMessage());
+            }
+        };
+        // A session time zone far from UTC: any use of the session's clock instead of UTC shows up.
+        return new TestDatabase(Kind.MARIADB, server + database + "?sessionVariables=time_zone='+07:00'",
+                user, password, drop);
     }
 
     private static void unavailable(Kind kind, String url, Exception cause) {
@@ -151,6 +192,20 @@ public final class TestDatabase implements AutoCloseable {
 
     public EntityManagerFactory entityManagerFactory() {
         return entityManagerFactory(dataSource());
+    }
+
+    /** The database clock, read as the library reads it (MariaDB keeps UTC in DATETIME). */
+    public Instant now() {
+        String sql = kind == Kind.MARIADB ? "SELECT UTC_TIMESTAMP(6)" : "SELECT CURRENT_TIMESTAMP";
+        try (Connection connection = connect(); Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery(sql)) {
+            rs.next();
+            return kind == Kind.MARIADB
+                    ? rs.getObject(1, LocalDateTime.class).toInstant(ZoneOffset.UTC)
+                    : rs.getObject(1, OffsetDateTime.class).toInstant();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A plain connection, outside any pool; the caller closes it. */

@@ -36,9 +36,9 @@ final class CliDatabase implements AutoCloseable {
         this.user = options.user != null ? options.user : embedded ? "sa" : null;
         this.password = options.password != null ? options.password : embedded ? "" : null;
         String lower = url.toLowerCase(Locale.ROOT);
-        if (!lower.startsWith("jdbc:postgresql:") && !lower.startsWith("jdbc:h2:")) {
+        if (!lower.startsWith("jdbc:postgresql:") && !lower.startsWith("jdbc:mariadb:") && !lower.startsWith("jdbc:h2:")) {
             throw new ApiLockSetupException("Unsupported database URL '" + Redaction.url(Output.printable(url))
-                    + "': apilock supports jdbc:postgresql: and jdbc:h2: URLs");
+                    + "': apilock supports jdbc:postgresql:, jdbc:mariadb: and jdbc:h2: URLs");
         }
     }
 

@@ -10,7 +10,7 @@ import picocli.CommandLine.ScopeType;
 final class ConnectionOptions {
 
     @Option(names = "--url", scope = ScopeType.INHERIT, paramLabel = "JDBC_URL", defaultValue = "${env:APILOCK_URL}",
-            description = "JDBC URL of a PostgreSQL or H2 database (env APILOCK_URL). "
+            description = "JDBC URL of a PostgreSQL, MariaDB or H2 database (env APILOCK_URL). "
                     + "Default: an embedded H2 database in ./.apilock/, shared by every process on this machine.")
     String url;
 

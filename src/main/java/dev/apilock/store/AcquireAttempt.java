@@ -11,11 +11,17 @@ import java.time.Instant;
  * @param holder      the holder after the attempt: the caller's own row when acquired, the
  *                    blocking row otherwise, or null if nobody held it by the final check
  * @param databaseNow the database clock during the attempt; null when there is no holder
+ * @param reclaimed   an expired, unreleased row of the type that this attempt marked
+ *                    {@code EXPIRED}, or null
  */
-public record AcquireAttempt(boolean acquired, LockInfo holder, Instant databaseNow) {
+public record AcquireAttempt(boolean acquired, LockInfo holder, Instant databaseNow, LockInfo reclaimed) {
 
     /** The holder's time left by the database clock, or null without a holder. */
     public Duration holderTimeLeft() {
         return holder == null ? null : Duration.between(databaseNow, holder.expiresAt());
+    }
+
+    AcquireAttempt withReclaimed(LockInfo row) {
+        return new AcquireAttempt(acquired, holder, databaseNow, row);
     }
 }

@@ -10,6 +10,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.hibernate.Session;
 import org.slf4j.Logger;
@@ -30,8 +31,10 @@ public final class ApiLockRepository {
 
     private static final String LATEST_ACTIVE = """
             select l from ApiLockEntity l
-             where l.lockType = :type and l.released = false and l.expiresAt > current_timestamp
+             where l.lockType = :type and l.released = false and l.expiresAt > %s
              order by l.acquiredAt desc, l.id desc""";
+
+    private static final int WRITE_ATTEMPTS = 3;
 
     private final EntityManagerFactory entityManagerFactory;
 
@@ -45,36 +48,129 @@ public final class ApiLockRepository {
     /**
      * Tries once to take the lock: reclaims an expired holder of the type, inserts the lock if
      * the type is free and checks that it is the latest active lock of its type.
+     *
+     * <p>If the connection breaks once the statements are on their way, the caller cannot know
+     * whether the insert committed; the row, if any, is then released at once (best effort) rather
+     * than left to block the type until it expires.
      */
     public AcquireAttempt tryAcquire(NewLock lock) {
+        AtomicBoolean sent = new AtomicBoolean();
         try {
             return withConnection(
-                    (connection, sql) -> sql.acquire(connection, lock),
+                    (connection, sql) -> {
+                        sent.set(true);
+                        return sql.acquire(connection, lock);
+                    },
                     e -> "Could not acquire lock " + lock.lockId() + " of type " + lock.lockType());
         } catch (LockInvariantException e) {
             release(lock.lockId());
             throw e;
+        } catch (ApiLockException e) {
+            if (sent.get()) {
+                releaseInDoubt(lock, e);
+            }
+            throw e;
+        }
+    }
+
+    private void releaseInDoubt(NewLock lock, ApiLockException failure) {
+        try {
+            if (release(lock.lockId())) {
+                log.warn("Lock {} of type {} had been acquired although its acquisition failed; released it",
+                        lock.lockId(), lock.lockType());
+            }
+        } catch (ApiLockException e) {
+            failure.addSuppressed(e);
+            log.debug("Lock {} of type {}: release after a failed acquisition failed too: {}",
+                    lock.lockId(), lock.lockType(), e.getMessage());
         }
     }
 
     /**
      * Marks the lock released. Returns false if it was no longer held by this id: it expired and
-     * was reclaimed, or an operator released it.
+     * was reclaimed, or an operator released it. A deadlock victim is retried, and so is a release
+     * that met a broken connection (a pool may hand out connections the database dropped, e.g.
+     * after a restart or a killed backend), on a fresh one.
      */
     public boolean release(String lockId) {
-        return withConnection(
-                (connection, sql) -> {
-                    try (PreparedStatement statement = connection.prepareStatement(sql.releaseSql())) {
-                        statement.setString(1, lockId);
-                        return statement.executeUpdate() == 1;
-                    }
-                },
-                e -> "Could not release lock " + lockId);
+        return retryIfConnectionBroke(lockId, (connection, sql) -> retryIfTransient(sql, lockId, () -> {
+            try (PreparedStatement statement = connection.prepareStatement(sql.releaseSql())) {
+                statement.setString(1, lockId);
+                return statement.executeUpdate() == 1;
+            }
+        }), "Could not release lock " + lockId);
+    }
+
+    /**
+     * An operator's release: marks the lock released with reason {@code FORCED}. False if it was
+     * already released. Retried like {@link #release}.
+     */
+    public boolean forceRelease(String lockId) {
+        return retryIfConnectionBroke(lockId, (connection, sql) -> retryIfTransient(sql, lockId, () -> {
+            try (PreparedStatement statement = connection.prepareStatement(sql.forceReleaseSql())) {
+                statement.setString(1, lockId);
+                return statement.executeUpdate() == 1;
+            }
+        }), "Could not release lock " + lockId);
+    }
+
+    /**
+     * Pushes the lock's expiry to {@code seconds} from now by the database clock, if it is still
+     * held: unreleased and unexpired. Empty otherwise; a lost lock is never revived. Retried like
+     * {@link #release}.
+     */
+    public Optional<Lease> extend(String lockId, long seconds) {
+        return retryIfConnectionBroke(lockId,
+                (connection, sql) -> retryIfTransient(sql, lockId, () -> sql.extend(connection, lockId, seconds)),
+                "Could not extend lock " + lockId);
+    }
+
+    /**
+     * Runs an idempotent single-row write, again on another connection if it failed on one that
+     * turned out broken: a few times, as each dead pooled connection fails fast. A failure to get
+     * a connection at all (the database is unreachable) is not retried.
+     */
+    private <R> R retryIfConnectionBroke(String lockId, ConnectionWork<R> write, String failure) {
+        ApiLockException previous = null;
+        for (int attempt = 1; ; attempt++) {
+            AtomicBoolean connected = new AtomicBoolean();
+            try {
+                return withConnection((connection, sql) -> {
+                    connected.set(true);
+                    return write.run(connection, sql);
+                }, e -> failure);
+            } catch (ApiLockException e) {
+                if (previous != null) {
+                    e.addSuppressed(previous);
+                }
+                if (!connected.get() || !connectionBroke(e) || attempt == WRITE_ATTEMPTS) {
+                    throw e;
+                }
+                log.debug("Write to lock {} met a broken connection, trying another: {}", lockId, e.getMessage());
+                previous = e;
+            }
+        }
+    }
+
+    /**
+     * SQLSTATE class 08 (connection exception), PostgreSQL's 57P01-57P03 (the server shut down
+     * or killed the backend) or H2's 90067 (connection broken).
+     */
+    static boolean connectionBroke(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException sqlException && sqlException.getSQLState() != null) {
+                String state = sqlException.getSQLState();
+                if (state.startsWith("08") || state.startsWith("57P0") || state.equals("90067")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** The origin's lookup: the latest active lock of a type, by acquisition time then id. */
     public Optional<LockInfo> findLatestActive(String lockType) {
-        return inTransaction(em -> em.createQuery(LATEST_ACTIVE, ApiLockEntity.class)
+        return inTransaction(em -> em.createQuery(LATEST_ACTIVE.formatted(jpqlNow(em)), ApiLockEntity.class)
                         .setParameter("type", lockType)
                         .setMaxResults(1)
                         .getResultStream()
@@ -100,7 +196,7 @@ public final class ApiLockRepository {
             if (transaction.isActive()) {
                 rollbackQuietly(transaction);
             }
-            em.close();
+            closeQuietly(em);
         }
     }
 
@@ -114,7 +210,26 @@ public final class ApiLockRepository {
         } catch (RuntimeException e) {
             throw new ApiLockException(failure.apply(e) + ": " + rootMessage(e), e);
         } finally {
-            em.close();
+            closeQuietly(em);
+        }
+    }
+
+    /** The database clock as a JPQL expression, for queries that judge expiry. */
+    String jpqlNow(EntityManager em) {
+        return em.unwrap(Session.class).doReturningWork(this::dialect).jpqlNow();
+    }
+
+    /** A single-row write that loses a deadlock is simply run again, a few times. */
+    private static <R> R retryIfTransient(LockSql sql, String lockId, SqlCall<R> call) throws SQLException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return call.run();
+            } catch (SQLException e) {
+                if (attempt == WRITE_ATTEMPTS || !sql.isTransient(e)) {
+                    throw e;
+                }
+                log.debug("Write to lock {} was a deadlock victim, retrying", lockId);
+            }
         }
     }
 
@@ -128,6 +243,19 @@ public final class ApiLockRepository {
         return chosen;
     }
 
+    /**
+     * Closing returns the connection to the pool, which fails on a connection the database has
+     * dropped. By then the work has committed or already failed: a close failure must neither
+     * undo a lock that was taken nor replace the failure that tells what went wrong.
+     */
+    private static void closeQuietly(EntityManager em) {
+        try {
+            em.close();
+        } catch (RuntimeException e) {
+            log.debug("Closing the EntityManager failed: {}", rootMessage(e));
+        }
+    }
+
     private static void rollbackQuietly(EntityTransaction transaction) {
         try {
             transaction.rollback();
@@ -137,19 +265,37 @@ public final class ApiLockRepository {
     }
 
     /**
-     * The driver's own words, not the wrappers around them: the first SQLException in the chain
-     * ("Connection to 127.0.0.1:5432 refused"), else the innermost cause.
+     * The driver's own words, not the wrappers around them: the first SQLException in the chain,
+     * else the innermost cause. A pool's SQLException ("Connection is not available, request
+     * timed out") wraps the driver's, which says why ("Connection to 127.0.0.1:5432 refused"):
+     * the last SQLException of the chain is then appended.
      */
     static String rootMessage(Throwable e) {
+        Throwable first = null;
+        Throwable last = null;
         Throwable root = e;
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             root = t;
             if (t instanceof SQLException) {
-                break;
+                first = first == null ? t : first;
+                last = t;
             }
         }
-        String message = root.getMessage();
-        return message == null ? root.getClass().getSimpleName() : message;
+        if (first == null) {
+            return messageOf(root);
+        }
+        String message = messageOf(first);
+        String cause = messageOf(last);
+        return last == first || message.contains(cause) ? message : message + "; caused by: " + cause;
+    }
+
+    private static String messageOf(Throwable t) {
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+
+    @FunctionalInterface
+    private interface SqlCall<R> {
+        R run() throws SQLException;
     }
 
     @FunctionalInterface

@@ -1,9 +1,11 @@
 package dev.apilock.store;
 
+import dev.apilock.LockInfo;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Optional;
 
 /**
  * H2. No partial indexes: {@code active_type} carries the type while a row is unreleased and is
@@ -15,9 +17,10 @@ import java.sql.SQLException;
 final class H2LockSql extends LockSql {
 
     private static final String RECLAIM = """
-            UPDATE api_locks SET released = TRUE, released_at = CURRENT_TIMESTAMP, release_reason = 'EXPIRED',
-                   active_type = NULL
-             WHERE active_type = ? AND expires_at <= CURRENT_TIMESTAMP""";
+            SELECT %s FROM FINAL TABLE (
+              UPDATE api_locks SET released = TRUE, released_at = CURRENT_TIMESTAMP, release_reason = 'EXPIRED',
+                     active_type = NULL
+               WHERE active_type = ? AND expires_at <= CURRENT_TIMESTAMP)""".formatted(ROW_COLUMNS);
 
     private static final String INSERT = """
             INSERT INTO api_locks (id, lock_type, active_type, acquired_at, expires, expires_at, locked_by, reference_id)
@@ -47,6 +50,11 @@ final class H2LockSql extends LockSql {
              WHERE acquired_at < DATEADD(SECOND, -CAST(? AS BIGINT), CURRENT_TIMESTAMP)
                AND (released OR expires_at <= CURRENT_TIMESTAMP)""";
 
+    private static final String EXTEND = """
+            SELECT expires_at, CURRENT_TIMESTAMP FROM FINAL TABLE (
+              UPDATE api_locks SET expires_at = GREATEST(expires_at, DATEADD(SECOND, ?, CURRENT_TIMESTAMP))
+               WHERE id = ? AND NOT released AND expires_at > CURRENT_TIMESTAMP)""";
+
     /** SQLSTATE of a unique-constraint violation. */
     private static final String DUPLICATE_KEY = "23505";
 
@@ -57,43 +65,23 @@ final class H2LockSql extends LockSql {
 
     @Override
     AcquireAttempt acquire(Connection connection, NewLock lock) throws SQLException {
-        boolean autoCommit = connection.getAutoCommit();
-        connection.setAutoCommit(false);
-        try {
-            update(connection, RECLAIM, lock.lockType());
+        // A lost race surfaces as a duplicate key: the winner's row is committed by then.
+        return inTransaction(connection, lock, LATEST, () -> {
+            LockInfo reclaimed;
+            try (PreparedStatement statement = connection.prepareStatement(RECLAIM)) {
+                bind(statement, lock.lockType());
+                try (ResultSet rs = statement.executeQuery()) {
+                    reclaimed = readFirstRow(rs);
+                }
+            }
             int expires = Math.toIntExact(lock.expiresSeconds());
             int inserted = update(connection, INSERT, lock.lockId(), lock.lockType(), lock.lockType(),
                     expires, expires, lock.user(), lock.referenceId(), lock.lockType());
             if (inserted == 1) {
                 update(connection, DRAW_TOKEN, lock.lockId());
             }
-            AcquireAttempt attempt = latest(connection, lock, inserted == 1);
-            connection.commit();
-            return attempt;
-        } catch (SQLException e) {
-            connection.rollback();
-            if (!DUPLICATE_KEY.equals(e.getSQLState())) {
-                throw e;
-            }
-            // Lost the race to a concurrent insert: the winner's row is committed by now.
-            AcquireAttempt attempt = latest(connection, lock, false);
-            connection.commit();
-            return attempt;
-        } catch (RuntimeException e) {
-            connection.rollback();
-            throw e;
-        } finally {
-            connection.setAutoCommit(autoCommit);
-        }
-    }
-
-    private AcquireAttempt latest(Connection connection, NewLock lock, boolean inserted) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(LATEST)) {
-            bind(statement, lock.lockType());
-            try (ResultSet rs = statement.executeQuery()) {
-                return readLatest(rs, lock, inserted);
-            }
-        }
+            return queryLatest(connection, LATEST, lock, inserted == 1).withReclaimed(reclaimed);
+        }, e -> DUPLICATE_KEY.equals(e.getSQLState()));
     }
 
     @Override
@@ -109,5 +97,15 @@ final class H2LockSql extends LockSql {
     @Override
     String purgeSql() {
         return PURGE;
+    }
+
+    @Override
+    Optional<Lease> extend(Connection connection, String lockId, long seconds) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(EXTEND)) {
+            bind(statement, Math.toIntExact(seconds), lockId);
+            try (ResultSet rs = statement.executeQuery()) {
+                return rs.next() ? Optional.of(new Lease(timestamp(rs, 1), timestamp(rs, 2))) : Optional.empty();
+            }
+        }
     }
 }

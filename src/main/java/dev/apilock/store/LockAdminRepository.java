@@ -6,7 +6,6 @@ import jakarta.persistence.TypedQuery;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
 
@@ -18,9 +17,10 @@ import java.util.Optional;
  */
 public final class LockAdminRepository {
 
+    /** {@code %s}: the dialect's database clock. */
     private static final String ACTIVE = """
             select l from ApiLockEntity l
-             where l.released = false and l.expiresAt > current_timestamp
+             where l.released = false and l.expiresAt > %s
                and (:type is null or l.lockType = :type)
              order by l.acquiredAt desc, l.id desc""";
 
@@ -37,7 +37,7 @@ public final class LockAdminRepository {
 
     /** Unreleased, unexpired locks by the database clock, of one type or (null) all, newest first. */
     public List<LockInfo> findActive(String lockType) {
-        return locks.inTransaction(em -> em.createQuery(ACTIVE, ApiLockEntity.class)
+        return locks.inTransaction(em -> em.createQuery(ACTIVE.formatted(locks.jpqlNow(em)), ApiLockEntity.class)
                         .setParameter("type", lockType)
                         .getResultStream()
                         .map(ApiLockEntity::toInfo)
@@ -64,12 +64,7 @@ public final class LockAdminRepository {
 
     /** Marks an unreleased row released with reason {@code FORCED}; false if it was already released. */
     public boolean forceRelease(String lockId) {
-        return locks.withConnection((connection, sql) -> {
-            try (PreparedStatement statement = connection.prepareStatement(sql.forceReleaseSql())) {
-                statement.setString(1, lockId);
-                return statement.executeUpdate() == 1;
-            }
-        }, e -> "Could not release lock " + lockId);
+        return locks.forceRelease(lockId);
     }
 
     /** Deletes released or expired rows acquired more than {@code seconds} ago by the database clock. */
@@ -88,7 +83,7 @@ public final class LockAdminRepository {
             try (PreparedStatement statement = connection.prepareStatement(sql.databaseNowSql());
                  ResultSet rs = statement.executeQuery()) {
                 rs.next();
-                return rs.getObject(1, OffsetDateTime.class).toInstant();
+                return sql.timestamp(rs, 1);
             }
         }, e -> "Could not read the database clock");
     }

@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * The native SQL of one database, and how an acquisition runs on it. Each subclass keeps all
@@ -21,9 +22,12 @@ import java.util.Locale;
  */
 abstract class LockSql {
 
-    /** Columns of a lock row, then the database clock, in the order {@link #readRow} expects. */
+    /** Columns of a lock row, in the order {@link #readRow} expects; queries add the clock after them. */
     static final String ROW_COLUMNS = "id, lock_type, locked_by, reference_id, acquired_at, expires_at,"
             + " fencing_token, released, released_at, release_reason";
+
+    /** Position of the database clock selected after {@link #ROW_COLUMNS}. */
+    static final int CLOCK_COLUMN = 11;
 
     /** The dialect for the database behind {@code connection}, read from its metadata. */
     static LockSql forConnection(Connection connection) throws SQLException {
@@ -35,12 +39,20 @@ abstract class LockSql {
         if (name.equals("h2")) {
             return new H2LockSql();
         }
+        if (name.contains("mariadb")) {
+            return new MariaDbLockSql();
+        }
         throw new ApiLockSetupException("apilock does not support the database '" + product
-                + "'; supported are PostgreSQL and H2");
+                + "'; supported are PostgreSQL, MariaDB and H2");
     }
 
     /** A short name for logs and messages. */
     abstract String name();
+
+    /** The database clock in JPQL, comparable with the stored timestamps. */
+    String jpqlNow() {
+        return "current_timestamp";
+    }
 
     /**
      * Reclaims an expired lock of the type, inserts the new lock if the type is free, draws its
@@ -69,7 +81,22 @@ abstract class LockSql {
         return "SELECT CURRENT_TIMESTAMP";
     }
 
-    /** Reads a row of {@link #ROW_COLUMNS} followed by the database clock. */
+    /**
+     * Pushes a held lock's expiry to {@code seconds} from now by the database clock (never
+     * earlier than it was), only while the row is unreleased and unexpired. Empty if the lock
+     * is no longer held: an expired lock is never revived.
+     */
+    abstract Optional<Lease> extend(Connection connection, String lockId, long seconds) throws SQLException;
+
+    /**
+     * Whether a statement failed only because the database gave up on it to break a deadlock or
+     * a lock wait: safe to run again.
+     */
+    boolean isTransient(SQLException e) {
+        return "40001".equals(e.getSQLState()) || "40P01".equals(e.getSQLState());
+    }
+
+    /** Reads a row of {@link #ROW_COLUMNS}. */
     LockInfo readRow(ResultSet rs) throws SQLException {
         String reason = rs.getString(10);
         return new LockInfo(
@@ -91,13 +118,18 @@ abstract class LockSql {
         return value == null ? null : value.toInstant();
     }
 
+    /** The first row of {@link #ROW_COLUMNS}, or null. */
+    LockInfo readFirstRow(ResultSet rs) throws SQLException {
+        return rs.next() ? readRow(rs) : null;
+    }
+
     /**
-     * Reads the result of the "latest active lock of this type, by date then id" check: the origin's final
-     * step, which must agree with the insert.
+     * Reads the result of the "latest active lock of this type, by date then id" check: the
+     * origin's final step, which must agree with the insert.
      */
     AcquireAttempt readLatest(ResultSet rs, NewLock lock, boolean inserted) throws SQLException {
         LockInfo latest = rs.next() ? readRow(rs) : null;
-        Instant databaseNow = latest == null ? null : timestamp(rs, 11);
+        Instant databaseNow = latest == null ? null : timestamp(rs, CLOCK_COLUMN);
         boolean ours = latest != null && latest.lockId().equals(lock.lockId());
         if (inserted != ours) {
             throw new LockInvariantException("Lock " + lock.lockId() + " of type " + lock.lockType()
@@ -105,7 +137,50 @@ abstract class LockSql {
                     + (latest == null ? "none" : latest.lockId())
                     + "; is the unique index ux_api_locks_one_active missing?");
         }
-        return new AcquireAttempt(ours, latest, databaseNow);
+        return new AcquireAttempt(ours, latest, databaseNow, null);
+    }
+
+    /** Runs the latest-active check {@code latestSql} (parameter: the type) for {@code lock}. */
+    AcquireAttempt queryLatest(Connection connection, String latestSql, NewLock lock, boolean inserted)
+            throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(latestSql)) {
+            bind(statement, lock.lockType());
+            try (ResultSet rs = statement.executeQuery()) {
+                return readLatest(rs, lock, inserted);
+            }
+        }
+    }
+
+    /**
+     * Runs {@code attempt} in an explicit transaction, for databases that cannot pipeline. If it
+     * fails with an error {@code lostRace} accepts (a duplicate key, a deadlock victim), rolls
+     * back and answers "not acquired" with the current holder from {@code latestSql}.
+     */
+    AcquireAttempt inTransaction(Connection connection, NewLock lock, String latestSql, SqlWork attempt,
+                                 LostRace lostRace) throws SQLException {
+        boolean autoCommit = connection.getAutoCommit();
+        if (!autoCommit) {
+            connection.commit(); // start from a clean transaction boundary
+        }
+        connection.setAutoCommit(false);
+        try {
+            AcquireAttempt result = attempt.run();
+            connection.commit();
+            return result;
+        } catch (SQLException e) {
+            connection.rollback();
+            if (!lostRace.test(e)) {
+                throw e;
+            }
+            AcquireAttempt result = queryLatest(connection, latestSql, lock, false);
+            connection.commit();
+            return result;
+        } catch (RuntimeException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(autoCommit);
+        }
     }
 
     static int update(Connection connection, String sql, Object... parameters) throws SQLException {
@@ -119,5 +194,15 @@ abstract class LockSql {
         for (int i = 0; i < parameters.length; i++) {
             statement.setObject(i + 1, parameters[i]);
         }
+    }
+
+    @FunctionalInterface
+    interface SqlWork {
+        AcquireAttempt run() throws SQLException;
+    }
+
+    @FunctionalInterface
+    interface LostRace {
+        boolean test(SQLException e);
     }
 }

@@ -4,6 +4,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import dev.apilock.LockInfo;
+import java.util.Optional;
 
 /**
  * PostgreSQL. The partial unique index {@code ux_api_locks_one_active (lock_type) WHERE NOT
@@ -14,17 +16,26 @@ import java.sql.SQLException;
  * single Sync, which PostgreSQL runs as one implicit transaction committed at the Sync (when
  * auto-commit is on, as here). Under READ COMMITTED each statement takes a fresh snapshot, so the
  * insert sees the reclaim, and the token draw and the final check see the insert. {@code now()}
- * is the transaction's start for all four.
+ * is the transaction's start for all four; expiry is judged against it, which errs towards
+ * judging a lock live a moment longer.
  */
 final class PostgresLockSql extends LockSql {
 
     static final String RECLAIM = """
             UPDATE api_locks SET released = TRUE, released_at = now(), release_reason = 'EXPIRED'
-             WHERE lock_type = ? AND NOT released AND expires_at <= now()""";
+             WHERE lock_type = ? AND NOT released AND expires_at <= now()
+            RETURNING %s""".formatted(ROW_COLUMNS);
 
+    /**
+     * Stamped with {@code clock_timestamp()}, the moment of the insert, not {@code now()}, the
+     * transaction's start: an attempt that stalled before its insert (waiting on the reclaim's
+     * row lock, or a starved backend) would otherwise date its row before the previous holder's
+     * and hold for its expiry minus the stall.
+     */
     static final String INSERT = """
             INSERT INTO api_locks (id, lock_type, acquired_at, expires, expires_at, locked_by, reference_id)
-            SELECT ?, ?, now(), ?, now() + ? * INTERVAL '1 second', ?, ?
+            SELECT ?, ?, clock.at, ?, clock.at + ? * INTERVAL '1 second', ?, ?
+              FROM (SELECT clock_timestamp() AS at) clock
              WHERE NOT EXISTS (SELECT 1 FROM api_locks WHERE lock_type = ? AND NOT released)
             ON CONFLICT (lock_type) WHERE NOT released DO NOTHING""";
 
@@ -53,6 +64,11 @@ final class PostgresLockSql extends LockSql {
              WHERE acquired_at < now() - ? * INTERVAL '1 second'
                AND (released OR expires_at <= now())""";
 
+    private static final String EXTEND = """
+            UPDATE api_locks SET expires_at = GREATEST(expires_at, now() + ? * INTERVAL '1 second')
+             WHERE id = ? AND NOT released AND expires_at > now()
+            RETURNING expires_at, now()""";
+
     @Override
     String name() {
         return "PostgreSQL";
@@ -72,13 +88,17 @@ final class PostgresLockSql extends LockSql {
                     lock.lockType(),
                     lock.lockId(),
                     lock.lockType());
-            statement.execute();               // reclaim
+            statement.execute();                // reclaim
+            LockInfo reclaimed;
+            try (ResultSet rs = statement.getResultSet()) {
+                reclaimed = readFirstRow(rs);
+            }
             statement.getMoreResults();         // insert
             boolean inserted = statement.getUpdateCount() == 1;
             statement.getMoreResults();         // token
             statement.getMoreResults();         // latest active
             try (ResultSet latest = statement.getResultSet()) {
-                return readLatest(latest, lock, inserted);
+                return readLatest(latest, lock, inserted).withReclaimed(reclaimed);
             }
         } finally {
             if (!autoCommit) {
@@ -100,5 +120,15 @@ final class PostgresLockSql extends LockSql {
     @Override
     String purgeSql() {
         return PURGE;
+    }
+
+    @Override
+    Optional<Lease> extend(Connection connection, String lockId, long seconds) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(EXTEND)) {
+            bind(statement, Math.toIntExact(seconds), lockId);
+            try (ResultSet rs = statement.executeQuery()) {
+                return rs.next() ? Optional.of(new Lease(timestamp(rs, 1), timestamp(rs, 2))) : Optional.empty();
+            }
+        }
     }
 }

@@ -27,7 +27,7 @@ class EmbeddedCliIT extends CliContract {
 
     @Override
     TestDatabase database() {
-        return TestDatabase.attach(TestDatabase.Kind.H2,
+        return TestDatabase.inspect(TestDatabase.Kind.H2,
                 "jdbc:h2:file:" + directory.resolve(".apilock/apilock").toAbsolutePath() + ";AUTO_SERVER=TRUE",
                 "sa", "");
     }

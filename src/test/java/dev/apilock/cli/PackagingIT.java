@@ -32,6 +32,7 @@ class PackagingIT {
         try (JarFile jar = new JarFile(CLI_JAR.toFile())) {
             assertThat(jar.getManifest().getMainAttributes().getValue("Main-Class")).isEqualTo(ApiLockCli.class.getName());
             for (String needed : List.of("picocli/CommandLine.class", "org/h2/Driver.class", "org/postgresql/Driver.class",
+                    "org/mariadb/jdbc/Driver.class",
                     "org/hibernate/SessionFactory.class", "liquibase/Liquibase.class",
                     "org/slf4j/simple/SimpleLogger.class", "dev/apilock/changelog/apilock.changelog.xml")) {
                 assertThat(jar.getEntry(needed)).as(needed).isNotNull();

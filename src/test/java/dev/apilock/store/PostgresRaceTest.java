@@ -167,7 +167,10 @@ class PostgresRaceTest {
     }
 
     private static void reclaim(Connection connection, NewLock lock) throws SQLException {
-        execute(connection, PostgresLockSql.RECLAIM, lock.lockType());
+        try (PreparedStatement statement = connection.prepareStatement(PostgresLockSql.RECLAIM)) {
+            LockSql.bind(statement, lock.lockType());
+            statement.execute(); // returns the reclaimed rows, none here
+        }
     }
 
     private static int insert(Connection connection, NewLock lock) {

@@ -1,0 +1,9 @@
+package dev.apilock;
+
+class H2ListenerContractTest extends ListenerContractTest {
+
+    @Override
+    TestDatabase.Kind kind() {
+        return TestDatabase.Kind.H2;
+    }
+}

@@ -1,0 +1,9 @@
+package dev.apilock;
+
+class MariaDbExtensionContractTest extends ExtensionContractTest {
+
+    @Override
+    TestDatabase.Kind kind() {
+        return TestDatabase.Kind.MARIADB;
+    }
+}

@@ -1,0 +1,9 @@
+package dev.apilock;
+
+class PostgresListenerContractTest extends ListenerContractTest {
+
+    @Override
+    TestDatabase.Kind kind() {
+        return TestDatabase.Kind.POSTGRESQL;
+    }
+}
