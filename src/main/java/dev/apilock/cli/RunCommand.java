@@ -41,8 +41,13 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = {"-e", "--expires"}, defaultValue = "60s", paramLabel = "DURATION",
             description = "How long the lock holds if apilock dies without releasing it, from 1s to 30d."
-                    + " Default: ${DEFAULT-VALUE}. Give a long-running COMMAND enough.")
+                    + " Default: ${DEFAULT-VALUE}. Give a long-running COMMAND enough, or use --keep-alive.")
     Duration expires;
+
+    @Option(names = {"-k", "--keep-alive"},
+            description = "Extend the lock every third of --expires while COMMAND runs, so that COMMAND may run"
+                    + " longer than --expires; if apilock dies, others still wait at most --expires.")
+    boolean keepAlive;
 
     @Option(names = {"-u", "--user"}, paramLabel = "USER",
             description = "Who holds the lock, as shown to others. Default: the operating-system user.")
@@ -61,7 +66,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        LockType lockType = LockType.of(type, expires);
+        LockType lockType = keepAlive ? LockType.of(type, expires).withKeepAlive() : LockType.of(type, expires);
         String holder = user != null ? user : defaultUser();
         String referenceId = reference != null ? reference : UlidCreator.getMonotonicUlid().toString();
         ChildProcess child = new ChildProcess(command);

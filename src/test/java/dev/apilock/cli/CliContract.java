@@ -186,6 +186,24 @@ abstract class CliContract {
     }
 
     @Test
+    void keepAliveHoldsTheLockPastItsExpiryWhileTheCommandRuns() {
+        // Not shorter: an extension must survive the seconds an embedded database may take to change hands.
+        Holder holder = hold("long", "--expires", "10s", "--keep-alive");
+        Pause.sleep(20_000); // twice the expiry: without keep-alive the lock would be free
+
+        Cli.Result blocked = cli.run("run", "--type", type, "--", "true");
+
+        assertThat(blocked.exitCode()).as(blocked + "--- holder's stderr:\n" + holder.process().errSoFar())
+                .isEqualTo(75);
+        assertThat(blocked.err()).contains("(lock " + holder.lockId() + ",");
+        assertThat(finish(holder).exitCode()).isZero();
+        JsonObject history = json(cli.run("history", "--type", type, "--json"));
+        assertThat(lockOf(history, holder.lockId())).hasValueSatisfying(lock ->
+                assertThat(lock.get("releaseReason").getAsString()).as("released by its holder, never reclaimed")
+                        .isEqualTo("RELEASED"));
+    }
+
+    @Test
     void theChildsExitCodeAndLockEnvironmentArePassedThrough() {
         Cli.Result result = cli.run("run", "--type", type, "--", "sh", "-c",
                 "echo \"$APILOCK_LOCK_ID $APILOCK_LOCK_TYPE $APILOCK_FENCING_TOKEN\"; echo to-stderr >&2; exit 7");
