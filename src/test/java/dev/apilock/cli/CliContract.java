@@ -188,8 +188,8 @@ abstract class CliContract {
     @Test
     void keepAliveHoldsTheLockPastItsExpiryWhileTheCommandRuns() {
         // Not shorter: an extension must survive the seconds an embedded database may take to change hands.
-        Holder holder = hold("long", "--expires", "10s", "--keep-alive");
-        Pause.sleep(20_000); // twice the expiry: without keep-alive the lock would be free
+        Holder holder = hold("long", "--expires", "15s", "--keep-alive");
+        Pause.sleep(25_000); // well past the expiry: without keep-alive the lock would be free
 
         Cli.Result blocked = cli.run("run", "--type", type, "--", "true");
 
