@@ -1,13 +1,16 @@
 package dev.apilock;
 
+import java.io.OutputStream;
 import java.sql.Connection;
 import java.util.Map;
 import java.util.Objects;
 import javax.sql.DataSource;
 import liquibase.Scope;
+import liquibase.UpdateSummaryOutputEnum;
 import liquibase.command.CommandScope;
 import liquibase.command.core.UpdateCommandStep;
 import liquibase.command.core.helpers.DbUrlConnectionArgumentsCommandStep;
+import liquibase.command.core.helpers.ShowSummaryArgument;
 import liquibase.database.Database;
 import liquibase.database.DatabaseFactory;
 import liquibase.database.jvm.JdbcConnection;
@@ -41,6 +44,9 @@ public final class ApiLockSchema {
             Scope.child(liquibaseScope(), () -> new CommandScope(UpdateCommandStep.COMMAND_NAME)
                     .addArgumentValue(DbUrlConnectionArgumentsCommandStep.DATABASE_ARG, database)
                     .addArgumentValue(UpdateCommandStep.CHANGELOG_FILE_ARG, CHANGELOG)
+                    // the update summary goes to the console unless told otherwise, past the UI service
+                    .addArgumentValue(ShowSummaryArgument.SHOW_SUMMARY_OUTPUT, UpdateSummaryOutputEnum.LOG)
+                    .setOutput(OutputStream.nullOutputStream())
                     .execute());
         } catch (Exception e) {
             throw new ApiLockException("Could not migrate the apilock schema: " + e.getMessage(), e);
@@ -48,8 +54,8 @@ public final class ApiLockSchema {
     }
 
     /**
-     * Liquibase as a quiet library: its summary goes to its log, not to standard output, and it
-     * sends no usage analytics.
+     * Liquibase as a quiet library: its messages and summary go to its log, never to standard
+     * output, and it sends no usage analytics.
      */
     static Map<String, Object> liquibaseScope() {
         return Map.of(

@@ -35,20 +35,7 @@ public record LockType(String name, Duration expiresAfter, boolean keepAlive) {
     public static final LockType CONFIGDOCS_UPDATE = new LockType("configdocs_update", Duration.ofSeconds(60));
 
     public LockType {
-        if (name == null) {
-            throw new ApiLockSetupException("Lock type name must not be null");
-        }
-        if (name.isBlank()) {
-            throw new ApiLockSetupException("Lock type name must not be blank, was '" + name + "'");
-        }
-        if (name.length() > MAX_NAME_LENGTH) {
-            throw new ApiLockSetupException("Lock type name must be at most " + MAX_NAME_LENGTH
-                    + " characters, was " + name.length() + ": '" + Texts.abbreviate(name) + "'");
-        }
-        if (!NAME.matcher(name).matches()) {
-            throw new ApiLockSetupException("Lock type name may contain only ASCII letters, digits and _ - . : /,"
-                    + " was '" + Texts.printable(name) + "'");
-        }
+        requireName(name);
         if (expiresAfter == null) {
             throw new ApiLockSetupException("Expiry of lock type " + name + " must not be null");
         }
@@ -63,6 +50,25 @@ public record LockType(String name, Duration expiresAfter, boolean keepAlive) {
             throw new ApiLockSetupException("Expiry of lock type " + name + " must be at most "
                     + MAX_EXPIRY + ", was " + expiresAfter);
         }
+    }
+
+    /** Checks a type name by the rules above; for callers that name a type without an expiry. */
+    static String requireName(String name) {
+        if (name == null) {
+            throw new ApiLockSetupException("Lock type name must not be null");
+        }
+        if (name.isBlank()) {
+            throw new ApiLockSetupException("Lock type name must not be blank, was '" + Texts.printable(name) + "'");
+        }
+        if (name.length() > MAX_NAME_LENGTH) {
+            throw new ApiLockSetupException("Lock type name must be at most " + MAX_NAME_LENGTH
+                    + " characters, was " + name.length() + ": '" + Texts.abbreviate(name) + "'");
+        }
+        if (!NAME.matcher(name).matches()) {
+            throw new ApiLockSetupException("Lock type name may contain only ASCII letters, digits and _ - . : /,"
+                    + " was '" + Texts.printable(name) + "'");
+        }
+        return name;
     }
 
     /** A type without keep-alive. */

@@ -71,6 +71,16 @@ public final class TestDatabase implements AutoCloseable {
         return database;
     }
 
+    /**
+     * An existing database, e.g. one that command line processes created, for {@link #connect()}
+     * and {@link LockTable} only: not migrated, no pool, nothing dropped or shut down. Unlike
+     * {@link #attach}, it keeps no connection open, so an embedded H2 database in auto-server
+     * mode stays with the processes that share it.
+     */
+    public static TestDatabase inspect(Kind kind, String url, String user, String password) {
+        return new TestDatabase(kind, url, user, password, () -> { });
+    }
+
     private static TestDatabase postgres(String schema) {
         String server = env("APILOCK_TEST_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/test");
         String user = env("APILOCK_TEST_POSTGRES_USER", "postgres");

@@ -102,6 +102,19 @@ public final class ApiLockRepository {
     }
 
     /**
+     * An operator's release: marks the lock released with reason {@code FORCED}. False if it was
+     * already released. Retried like {@link #release}.
+     */
+    public boolean forceRelease(String lockId) {
+        return retryIfConnectionBroke(lockId, (connection, sql) -> retryIfTransient(sql, lockId, () -> {
+            try (PreparedStatement statement = connection.prepareStatement(sql.forceReleaseSql())) {
+                statement.setString(1, lockId);
+                return statement.executeUpdate() == 1;
+            }
+        }), "Could not release lock " + lockId);
+    }
+
+    /**
      * Pushes the lock's expiry to {@code seconds} from now by the database clock, if it is still
      * held: unreleased and unexpired. Empty otherwise; a lost lock is never revived. Retried like
      * {@link #release}.
@@ -187,7 +200,8 @@ public final class ApiLockRepository {
         }
     }
 
-    private <R> R withConnection(ConnectionWork<R> work, Function<Exception, String> failure) {
+    /** Runs JDBC work on the connection of a new EntityManager, with this database's dialect. */
+    <R> R withConnection(ConnectionWork<R> work, Function<Exception, String> failure) {
         EntityManager em = entityManagerFactory.createEntityManager();
         try {
             return em.unwrap(Session.class).doReturningWork(connection -> work.run(connection, dialect(connection)));
@@ -285,7 +299,7 @@ public final class ApiLockRepository {
     }
 
     @FunctionalInterface
-    private interface ConnectionWork<R> {
+    interface ConnectionWork<R> {
         R run(Connection connection, LockSql sql) throws SQLException;
     }
 }

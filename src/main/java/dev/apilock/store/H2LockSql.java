@@ -45,6 +45,16 @@ final class H2LockSql extends LockSql {
                    active_type = NULL
              WHERE id = ? AND NOT released""";
 
+    private static final String FORCE_RELEASE = """
+            UPDATE api_locks SET released = TRUE, released_at = CURRENT_TIMESTAMP, release_reason = 'FORCED',
+                   active_type = NULL
+             WHERE id = ? AND NOT released""";
+
+    private static final String PURGE = """
+            DELETE FROM api_locks
+             WHERE acquired_at < DATEADD(SECOND, -CAST(? AS BIGINT), CURRENT_TIMESTAMP)
+               AND (released OR expires_at <= CURRENT_TIMESTAMP)""";
+
     private static final String EXTEND = """
             SELECT expires_at, CURRENT_TIMESTAMP FROM FINAL TABLE (
               UPDATE api_locks SET expires_at = GREATEST(expires_at, DATEADD(SECOND, ?, CURRENT_TIMESTAMP))
@@ -82,6 +92,16 @@ final class H2LockSql extends LockSql {
     @Override
     String releaseSql() {
         return RELEASE;
+    }
+
+    @Override
+    String forceReleaseSql() {
+        return FORCE_RELEASE;
+    }
+
+    @Override
+    String purgeSql() {
+        return PURGE;
     }
 
     @Override

@@ -65,6 +65,23 @@ abstract class LockSql {
     abstract String releaseSql();
 
     /**
+     * An operator's release of an unreleased row, reason {@code FORCED}; like {@link #releaseSql()}
+     * it must keep the one-active-lock index consistent. Parameter: the lock id.
+     */
+    abstract String forceReleaseSql();
+
+    /**
+     * Deletes history: rows acquired more than the given number of seconds ago by the database
+     * clock that are released or expired, never an unreleased unexpired one. Parameter: seconds.
+     */
+    abstract String purgeSql();
+
+    /** The database clock, as a one-column, one-row query. */
+    String databaseNowSql() {
+        return "SELECT CURRENT_TIMESTAMP";
+    }
+
+    /**
      * Pushes a held lock's expiry to {@code seconds} from now by the database clock (never
      * earlier than it was), only while the row is unreleased and unexpired. Empty if the lock
      * is no longer held: an expired lock is never revived.

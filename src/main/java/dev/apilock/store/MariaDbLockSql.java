@@ -63,6 +63,16 @@ final class MariaDbLockSql extends LockSql {
                    active_type = NULL
              WHERE id = ? AND NOT released""";
 
+    private static final String FORCE_RELEASE = """
+            UPDATE api_locks SET released = TRUE, released_at = UTC_TIMESTAMP(6), release_reason = 'FORCED',
+                   active_type = NULL
+             WHERE id = ? AND NOT released""";
+
+    private static final String PURGE = """
+            DELETE FROM api_locks
+             WHERE acquired_at < UTC_TIMESTAMP(6) - INTERVAL ? SECOND
+               AND (released OR expires_at <= UTC_TIMESTAMP(6))""";
+
     /** No UPDATE ... RETURNING here: the new expiry is read back by id right after. */
     private static final String EXTEND = """
             UPDATE api_locks SET expires_at = GREATEST(expires_at, UTC_TIMESTAMP(6) + INTERVAL ? SECOND)
@@ -132,6 +142,21 @@ final class MariaDbLockSql extends LockSql {
     @Override
     String releaseSql() {
         return RELEASE;
+    }
+
+    @Override
+    String forceReleaseSql() {
+        return FORCE_RELEASE;
+    }
+
+    @Override
+    String purgeSql() {
+        return PURGE;
+    }
+
+    @Override
+    String databaseNowSql() {
+        return "SELECT UTC_TIMESTAMP(6)";
     }
 
     @Override

@@ -55,6 +55,15 @@ final class PostgresLockSql extends LockSql {
             UPDATE api_locks SET released = TRUE, released_at = now(), release_reason = 'RELEASED'
              WHERE id = ? AND NOT released""";
 
+    private static final String FORCE_RELEASE = """
+            UPDATE api_locks SET released = TRUE, released_at = now(), release_reason = 'FORCED'
+             WHERE id = ? AND NOT released""";
+
+    private static final String PURGE = """
+            DELETE FROM api_locks
+             WHERE acquired_at < now() - ? * INTERVAL '1 second'
+               AND (released OR expires_at <= now())""";
+
     private static final String EXTEND = """
             UPDATE api_locks SET expires_at = GREATEST(expires_at, now() + ? * INTERVAL '1 second')
              WHERE id = ? AND NOT released AND expires_at > now()
@@ -101,6 +110,16 @@ final class PostgresLockSql extends LockSql {
     @Override
     String releaseSql() {
         return RELEASE;
+    }
+
+    @Override
+    String forceReleaseSql() {
+        return FORCE_RELEASE;
+    }
+
+    @Override
+    String purgeSql() {
+        return PURGE;
     }
 
     @Override

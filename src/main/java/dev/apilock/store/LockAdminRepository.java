@@ -1,0 +1,94 @@
+package dev.apilock.store;
+
+import dev.apilock.LockInfo;
+import jakarta.persistence.EntityManagerFactory;
+import jakarta.persistence.TypedQuery;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The administrative side of {@code api_locks}: listing active locks and history, an operator's
+ * release, purging old history. Reads use JPQL; writes use the dialect's native statements, which
+ * keep the one-active-lock index consistent. Each call is a short transaction of its own.
+ * Thread-safe. Arguments are validated by the caller.
+ */
+public final class LockAdminRepository {
+
+    /** {@code %s}: the dialect's database clock. */
+    private static final String ACTIVE = """
+            select l from ApiLockEntity l
+             where l.released = false and l.expiresAt > %s
+               and (:type is null or l.lockType = :type)
+             order by l.acquiredAt desc, l.id desc""";
+
+    private static final String HISTORY = """
+            select l from ApiLockEntity l
+             where (:type is null or l.lockType = :type)
+             order by l.acquiredAt desc, l.id desc""";
+
+    private final ApiLockRepository locks;
+
+    public LockAdminRepository(EntityManagerFactory entityManagerFactory) {
+        this.locks = new ApiLockRepository(entityManagerFactory);
+    }
+
+    /** Unreleased, unexpired locks by the database clock, of one type or (null) all, newest first. */
+    public List<LockInfo> findActive(String lockType) {
+        return locks.inTransaction(em -> em.createQuery(ACTIVE.formatted(locks.jpqlNow(em)), ApiLockEntity.class)
+                        .setParameter("type", lockType)
+                        .getResultStream()
+                        .map(ApiLockEntity::toInfo)
+                        .toList(),
+                "Could not list the active locks" + ofType(lockType));
+    }
+
+    /** The newest {@code limit} rows of one type or (null) all types, newest first. */
+    public List<LockInfo> findHistory(String lockType, int limit) {
+        return locks.inTransaction(em -> {
+            TypedQuery<ApiLockEntity> query = em.createQuery(HISTORY, ApiLockEntity.class)
+                    .setParameter("type", lockType)
+                    .setMaxResults(limit);
+            return query.getResultStream().map(ApiLockEntity::toInfo).toList();
+        }, "Could not read the lock history" + ofType(lockType));
+    }
+
+    /** The row of a lock id, whatever its state. */
+    public Optional<LockInfo> find(String lockId) {
+        return locks.inTransaction(em -> Optional.ofNullable(em.find(ApiLockEntity.class, lockId))
+                        .map(ApiLockEntity::toInfo),
+                "Could not look up lock " + lockId);
+    }
+
+    /** Marks an unreleased row released with reason {@code FORCED}; false if it was already released. */
+    public boolean forceRelease(String lockId) {
+        return locks.forceRelease(lockId);
+    }
+
+    /** Deletes released or expired rows acquired more than {@code seconds} ago by the database clock. */
+    public int purge(long seconds) {
+        return locks.withConnection((connection, sql) -> {
+            try (PreparedStatement statement = connection.prepareStatement(sql.purgeSql())) {
+                statement.setLong(1, seconds);
+                return statement.executeUpdate();
+            }
+        }, e -> "Could not purge the lock history older than " + seconds + " s");
+    }
+
+    /** The database clock now. */
+    public Instant databaseNow() {
+        return locks.withConnection((connection, sql) -> {
+            try (PreparedStatement statement = connection.prepareStatement(sql.databaseNowSql());
+                 ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                return sql.timestamp(rs, 1);
+            }
+        }, e -> "Could not read the database clock");
+    }
+
+    private static String ofType(String lockType) {
+        return lockType == null ? "" : " of type " + lockType;
+    }
+}
