@@ -27,7 +27,7 @@ abstract class DatabaseTest {
     LockTemplate template;
     LockTemplate otherInstance;
     LockTable table;
-    private String testName;
+    String testName;
     private int typeCounter;
 
     abstract TestDatabase.Kind kind();

@@ -10,14 +10,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -26,48 +21,15 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Locks are taken through a {@link LockTemplate} on a separate factory, as another application
  * instance would; the admin reads and writes through its own.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class LockAdminContractTest {
+abstract class LockAdminContractTest extends DatabaseTest {
 
-    static final Duration MINUTE = Duration.ofSeconds(60);
-
-    TestDatabase database;
     LockAdmin admin;
     LockTemplate application;
-    LockTable table;
-    private String testName;
-    private int typeCounter;
-
-    abstract TestDatabase.Kind kind();
 
     @BeforeAll
-    void openDatabase() {
-        database = TestDatabase.create(kind(), getClass().getSimpleName());
-        admin = new LockAdmin(database.entityManagerFactory());
-        application = new LockTemplate(database.entityManagerFactory());
-        table = new LockTable(database);
-    }
-
-    @AfterAll
-    void closeDatabase() {
-        if (database != null) {
-            database.close();
-        }
-    }
-
-    @BeforeEach
-    void rememberTestName(TestInfo info) {
-        testName = info.getTestMethod().map(m -> m.getName()).orElse("test");
-    }
-
-    @AfterEach
-    void historyStaysConsistent() {
-        table.assertConsistent();
-    }
-
-    LockType newType(Duration expiresAfter) {
-        String name = testName + "-" + (++typeCounter);
-        return LockType.of(name.length() > 100 ? name.substring(0, 100) : name, expiresAfter);
+    void openAdmin() {
+        admin = new LockAdmin(factory);
+        application = otherInstance;
     }
 
     /**

@@ -3,9 +3,7 @@ package dev.apilock.cli;
 import dev.apilock.LockAdmin;
 import dev.apilock.LockInfo;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -42,7 +40,7 @@ final class HistoryCommand implements Callable<Integer> {
             LockAdmin admin = new LockAdmin(database.entityManagerFactory());
             List<LockInfo> locks = type == null ? admin.history(limit) : admin.history(type, limit);
             Instant now = admin.databaseNow();
-            spec.commandLine().getOut().print(json ? json(locks, now) : text(locks, now));
+            spec.commandLine().getOut().print(json ? LockViews.jsonDocument(locks, now) : text(locks, now));
             spec.commandLine().getOut().flush();
             return ExitCode.OK;
         }
@@ -58,12 +56,5 @@ final class HistoryCommand implements Callable<Integer> {
                 .toList();
         return Output.table(List.of("ACQUIRED", "TYPE", "USER", "REFERENCE", "LOCK ID", "TOKEN", "STATE", "RELEASED AT"),
                 rows);
-    }
-
-    private static String json(List<LockInfo> locks, Instant now) {
-        Map<String, Object> document = new LinkedHashMap<>();
-        document.put("databaseTime", now.toString());
-        document.put("locks", locks.stream().map(lock -> LockViews.json(lock, now)).toList());
-        return Json.write(document) + "\n";
     }
 }

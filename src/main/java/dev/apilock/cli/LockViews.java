@@ -4,6 +4,7 @@ import dev.apilock.LockInfo;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** A lock row as JSON fields and as the words of a sentence. */
@@ -48,5 +49,13 @@ final class LockViews {
 
     private static String iso(Instant instant) {
         return instant == null ? null : instant.toString();
+    }
+
+    /** {@code {"databaseTime": ..., "locks": [...]}}, one line, for {@code --json}. */
+    static String jsonDocument(List<LockInfo> locks, Instant now) {
+        Map<String, Object> document = new LinkedHashMap<>();
+        document.put("databaseTime", now.toString());
+        document.put("locks", locks.stream().map(lock -> json(lock, now)).toList());
+        return Json.write(document) + "\n";
     }
 }

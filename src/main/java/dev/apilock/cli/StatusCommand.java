@@ -4,9 +4,7 @@ import dev.apilock.LockAdmin;
 import dev.apilock.LockInfo;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -38,7 +36,7 @@ final class StatusCommand implements Callable<Integer> {
             LockAdmin admin = new LockAdmin(database.entityManagerFactory());
             List<LockInfo> locks = type == null ? admin.active() : admin.active(type).stream().toList();
             Instant now = admin.databaseNow();
-            spec.commandLine().getOut().print(json ? json(locks, now) : text(locks, now));
+            spec.commandLine().getOut().print(json ? LockViews.jsonDocument(locks, now) : text(locks, now));
             spec.commandLine().getOut().flush();
             return ExitCode.OK;
         }
@@ -54,12 +52,5 @@ final class StatusCommand implements Callable<Integer> {
                 .toList();
         return Output.table(List.of("TYPE", "HOLDER", "REFERENCE", "LOCK ID", "ACQUIRED", "EXPIRES IN", "FENCING TOKEN"),
                 rows);
-    }
-
-    private static String json(List<LockInfo> locks, Instant now) {
-        Map<String, Object> document = new LinkedHashMap<>();
-        document.put("databaseTime", now.toString());
-        document.put("locks", locks.stream().map(lock -> LockViews.json(lock, now)).toList());
-        return Json.write(document) + "\n";
     }
 }

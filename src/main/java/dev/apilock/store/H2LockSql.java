@@ -5,7 +5,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.Optional;
 
 /**
  * H2. No partial indexes: {@code active_type} carries the type while a row is unreleased and is
@@ -63,6 +62,10 @@ final class H2LockSql extends LockSql {
     /** SQLSTATE of a unique-constraint violation. */
     private static final String DUPLICATE_KEY = "23505";
 
+    H2LockSql() {
+        super(RELEASE, FORCE_RELEASE, PURGE, EXTEND);
+    }
+
     @Override
     String name() {
         return "H2";
@@ -89,28 +92,4 @@ final class H2LockSql extends LockSql {
         }, e -> DUPLICATE_KEY.equals(e.getSQLState()));
     }
 
-    @Override
-    String releaseSql() {
-        return RELEASE;
-    }
-
-    @Override
-    String forceReleaseSql() {
-        return FORCE_RELEASE;
-    }
-
-    @Override
-    String purgeSql() {
-        return PURGE;
-    }
-
-    @Override
-    Optional<Lease> extend(Connection connection, String lockId, long seconds) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(EXTEND)) {
-            bind(statement, Math.toIntExact(seconds), lockId);
-            try (ResultSet rs = statement.executeQuery()) {
-                return rs.next() ? Optional.of(new Lease(timestamp(rs, 1), timestamp(rs, 2))) : Optional.empty();
-            }
-        }
-    }
 }

@@ -29,6 +29,18 @@ abstract class LockSql {
     /** Position of the database clock selected after {@link #ROW_COLUMNS}. */
     static final int CLOCK_COLUMN = 11;
 
+    private final String releaseSql;
+    private final String forceReleaseSql;
+    private final String purgeSql;
+    final String extendSql;
+
+    LockSql(String releaseSql, String forceReleaseSql, String purgeSql, String extendSql) {
+        this.releaseSql = releaseSql;
+        this.forceReleaseSql = forceReleaseSql;
+        this.purgeSql = purgeSql;
+        this.extendSql = extendSql;
+    }
+
     /** The dialect for the database behind {@code connection}, read from its metadata. */
     static LockSql forConnection(Connection connection) throws SQLException {
         String product = connection.getMetaData().getDatabaseProductName();
@@ -62,19 +74,25 @@ abstract class LockSql {
     abstract AcquireAttempt acquire(Connection connection, NewLock lock) throws SQLException;
 
     /** Marks the holder's own row released; one auto-committed statement. Parameter: the lock id. */
-    abstract String releaseSql();
+    final String releaseSql() {
+        return releaseSql;
+    }
 
     /**
      * An operator's release of an unreleased row, reason {@code FORCED}; like {@link #releaseSql()}
      * it must keep the one-active-lock index consistent. Parameter: the lock id.
      */
-    abstract String forceReleaseSql();
+    final String forceReleaseSql() {
+        return forceReleaseSql;
+    }
 
     /**
      * Deletes history: rows acquired more than the given number of seconds ago by the database
      * clock that are released or expired, never an unreleased unexpired one. Parameter: seconds.
      */
-    abstract String purgeSql();
+    final String purgeSql() {
+        return purgeSql;
+    }
 
     /** The database clock, as a one-column, one-row query. */
     String databaseNowSql() {
@@ -84,9 +102,17 @@ abstract class LockSql {
     /**
      * Pushes a held lock's expiry to {@code seconds} from now by the database clock (never
      * earlier than it was), only while the row is unreleased and unexpired. Empty if the lock
-     * is no longer held: an expired lock is never revived.
+     * is no longer held: an expired lock is never revived. Runs the dialect's extend statement
+     * (parameters: seconds, lock id), which answers the new expiry and the database clock.
      */
-    abstract Optional<Lease> extend(Connection connection, String lockId, long seconds) throws SQLException;
+    Optional<Lease> extend(Connection connection, String lockId, long seconds) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(extendSql)) {
+            bind(statement, Math.toIntExact(seconds), lockId);
+            try (ResultSet rs = statement.executeQuery()) {
+                return rs.next() ? Optional.of(new Lease(timestamp(rs, 1), timestamp(rs, 2))) : Optional.empty();
+            }
+        }
+    }
 
     /**
      * Whether a statement failed only because the database gave up on it to break a deadlock or

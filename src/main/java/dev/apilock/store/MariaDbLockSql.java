@@ -85,6 +85,10 @@ final class MariaDbLockSql extends LockSql {
     private static final int DEADLOCK = 1213;
     private static final int LOCK_WAIT_TIMEOUT = 1205;
 
+    MariaDbLockSql() {
+        super(RELEASE, FORCE_RELEASE, PURGE, EXTEND);
+    }
+
     @Override
     String name() {
         return "MariaDB";
@@ -137,21 +141,6 @@ final class MariaDbLockSql extends LockSql {
     private static LockInfo asReclaimed(LockInfo row, Instant at) {
         return new LockInfo(row.lockId(), row.lockType(), row.user(), row.referenceId(), row.acquiredAt(),
                 row.expiresAt(), row.fencingToken(), true, at, ReleaseReason.EXPIRED);
-    }
-
-    @Override
-    String releaseSql() {
-        return RELEASE;
-    }
-
-    @Override
-    String forceReleaseSql() {
-        return FORCE_RELEASE;
-    }
-
-    @Override
-    String purgeSql() {
-        return PURGE;
     }
 
     @Override

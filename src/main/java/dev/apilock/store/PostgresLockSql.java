@@ -1,11 +1,10 @@
 package dev.apilock.store;
 
+import dev.apilock.LockInfo;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import dev.apilock.LockInfo;
-import java.util.Optional;
 
 /**
  * PostgreSQL. The partial unique index {@code ux_api_locks_one_active (lock_type) WHERE NOT
@@ -69,6 +68,10 @@ final class PostgresLockSql extends LockSql {
              WHERE id = ? AND NOT released AND expires_at > now()
             RETURNING expires_at, now()""";
 
+    PostgresLockSql() {
+        super(RELEASE, FORCE_RELEASE, PURGE, EXTEND);
+    }
+
     @Override
     String name() {
         return "PostgreSQL";
@@ -107,28 +110,4 @@ final class PostgresLockSql extends LockSql {
         }
     }
 
-    @Override
-    String releaseSql() {
-        return RELEASE;
-    }
-
-    @Override
-    String forceReleaseSql() {
-        return FORCE_RELEASE;
-    }
-
-    @Override
-    String purgeSql() {
-        return PURGE;
-    }
-
-    @Override
-    Optional<Lease> extend(Connection connection, String lockId, long seconds) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(EXTEND)) {
-            bind(statement, Math.toIntExact(seconds), lockId);
-            try (ResultSet rs = statement.executeQuery()) {
-                return rs.next() ? Optional.of(new Lease(timestamp(rs, 1), timestamp(rs, 2))) : Optional.empty();
-            }
-        }
-    }
 }
