@@ -44,7 +44,7 @@ class PostgresCliIT extends CliContract {
         Cli.Result result = cli.run("migrate");
         assertThat(result.exitCode()).as(result.toString()).isZero();
         assertThat(result.out()).startsWith("Schema of " + postgres.url() + " is up to date: 4 apilock change sets"
-                        + " applied, the last apilock-4-history-indexes (applied ")
+                        + " applied, the last apilock-4-history-index (applied ")
                 .matches("(?s).*\\(applied \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ\\)\\.\\n");
         assertThat(result.err()).as("Liquibase keeps quiet").isEmpty();
     }
