@@ -9,10 +9,8 @@ import dev.apilock.ApiLockAcquireException;
 import dev.apilock.ApiLockPersistence;
 import dev.apilock.ApiLockSetupException;
 import dev.apilock.LockHandle;
-import dev.apilock.LockTable;
 import dev.apilock.LockTemplate;
 import dev.apilock.LockType;
-import dev.apilock.reliability.ReliabilityDatabase.Target;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -22,13 +20,9 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -39,8 +33,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * property-style fuzz over random strings. Every input either fails before any connection with
  * {@link ApiLockSetupException} and nothing written, or is stored verbatim.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class BadInputTest {
+abstract class BadInputTest extends ReliabilityTest {
 
     static final Duration MINUTE = Duration.ofSeconds(60);
     /** Random cases per fuzz; {@code -Psoak} raises it. */
@@ -48,35 +41,16 @@ abstract class BadInputTest {
 
     private static final Pattern TYPE_NAME = Pattern.compile("[A-Za-z0-9_.:/-]{1,128}");
 
-    ReliabilityDatabase database;
-    LockTable table;
     LockTemplate template;
     LockTemplate otherInstance;
     AtomicInteger connections = new AtomicInteger();
-    private String testName;
-    private int typeCounter;
 
-    abstract Target target();
 
     @BeforeAll
-    void openDatabase() {
-        database = ReliabilityDatabase.open(target(), getClass().getSimpleName());
-        table = database.table();
+    void openTemplates() {
         template = new LockTemplate(ApiLockPersistence.createEntityManagerFactory(
                 CountingDataSource.wrap(database.pool("apilock-bad-input", 2), connections)));
         otherInstance = new LockTemplate(database.testDatabase().entityManagerFactory());
-    }
-
-    @AfterAll
-    void closeDatabase() {
-        if (database != null) {
-            database.close();
-        }
-    }
-
-    @BeforeEach
-    void rememberTestName(TestInfo info) {
-        testName = info.getTestMethod().map(m -> m.getName()).orElse("test");
     }
 
     @AfterEach
@@ -85,8 +59,7 @@ abstract class BadInputTest {
     }
 
     LockType newType() {
-        String name = testName + "-" + (++typeCounter);
-        return LockType.of(name.length() > 100 ? name.substring(0, 100) : name, MINUTE);
+        return newType(MINUTE);
     }
 
     /** Runs a request that must fail before any connection, with nothing written. */

@@ -7,59 +7,33 @@ import dev.apilock.ApiLockAcquireException;
 import dev.apilock.ApiLockException;
 import dev.apilock.ApiLockPersistence;
 import dev.apilock.LockHandle;
-import dev.apilock.LockTable;
 import dev.apilock.LockTemplate;
 import dev.apilock.LockType;
-import dev.apilock.reliability.ReliabilityDatabase.Target;
 import jakarta.persistence.EntityManagerFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * The database going away under the lock: unreachable at acquire time, or the connection dropped
  * while a callback runs. A {@link TcpProxy} stands between the application instance and the
  * database and is cut and restored; the database itself keeps running.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class ConnectionFaultTest {
+abstract class ConnectionFaultTest extends ReliabilityTest {
 
     static final Duration SHORT = Duration.ofSeconds(2);
 
-    ReliabilityDatabase database;
-    LockTable table;
     TcpProxy proxy;
     private final List<EntityManagerFactory> factories = new ArrayList<>();
-    private String testName;
-    private int typeCounter;
 
-    abstract Target target();
-
-    @BeforeAll
-    void openDatabase() {
-        database = ReliabilityDatabase.open(target(), getClass().getSimpleName());
-        table = database.table();
-    }
-
-    @AfterAll
-    void closeDatabase() {
-        if (database != null) {
-            database.close();
-        }
-    }
 
     @BeforeEach
-    void startProxy(TestInfo info) {
-        testName = info.getTestMethod().map(m -> m.getName()).orElse("test");
+    void startProxy() {
         proxy = TcpProxy.start(database.serverPort());
     }
 
@@ -71,10 +45,6 @@ abstract class ConnectionFaultTest {
         table.assertConsistent();
     }
 
-    LockType newType(Duration expiry) {
-        String name = testName + "-" + (++typeCounter);
-        return LockType.of(name.length() > 100 ? name.substring(0, 100) : name, expiry);
-    }
 
     /** An application instance whose every connection goes through the proxy. */
     LockTemplate instanceBehindProxy(String application) {

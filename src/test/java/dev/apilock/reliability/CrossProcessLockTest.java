@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.apilock.ApiLockAcquireException;
 import dev.apilock.LockHandle;
-import dev.apilock.LockTable;
 import dev.apilock.LockTemplate;
 import dev.apilock.LockType;
 import dev.apilock.reliability.ChildJvm.Skew;
-import dev.apilock.reliability.ReliabilityDatabase.Target;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,13 +19,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * The lock between separate JVM processes ({@link LockChild}) sharing one database, judged by
@@ -35,8 +29,7 @@ import org.junit.jupiter.api.TestInstance;
  * file. Also a holder killed with {@code kill -9}, a holder that overruns its expiry, and
  * application clocks hours and time zones away from the database's.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class CrossProcessLockTest {
+abstract class CrossProcessLockTest extends ReliabilityTest {
 
     static final int PROCESSES = 4;
     static final int THREADS = 4;
@@ -45,31 +38,12 @@ abstract class CrossProcessLockTest {
 
     private static final Duration START_TIMEOUT = Duration.ofMinutes(2);
 
-    ReliabilityDatabase database;
-    LockTable table;
     private Path workDir;
     private final List<ChildJvm> children = new ArrayList<>();
-    private String testName;
-    private int typeCounter;
 
-    abstract Target target();
-
-    @BeforeAll
-    void openDatabase() {
-        database = ReliabilityDatabase.open(target(), getClass().getSimpleName());
-        table = database.table();
-    }
-
-    @AfterAll
-    void closeDatabase() {
-        if (database != null) {
-            database.close();
-        }
-    }
 
     @BeforeEach
-    void prepare(TestInfo info) throws IOException {
-        testName = info.getTestMethod().map(m -> m.getName()).orElse("test");
+    void prepare() throws IOException {
         workDir = Files.createTempDirectory("apilock-" + testName + "-");
     }
 
@@ -81,10 +55,6 @@ abstract class CrossProcessLockTest {
         table.assertConsistent();
     }
 
-    private LockType newType(Duration expiry) {
-        String name = testName + "-" + (++typeCounter);
-        return LockType.of(name.length() > 100 ? name.substring(0, 100) : name, expiry);
-    }
 
     private ChildJvm child(String name, Skew skew, LockType type, String application, Map<String, String> args) {
         Map<String, String> all = new HashMap<>(args);
