@@ -42,9 +42,7 @@ abstract class ConnectionFaultTest extends ReliabilityTest {
         factories.forEach(EntityManagerFactory::close);
         factories.clear();
         proxy.close();
-        table.assertConsistent();
     }
-
 
     /** An application instance whose every connection goes through the proxy. */
     LockTemplate instanceBehindProxy(String application) {
