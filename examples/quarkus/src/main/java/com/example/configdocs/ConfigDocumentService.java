@@ -50,12 +50,12 @@ public class ConfigDocumentService {
         ConfigDocument document = locks.execute(LockType.CONFIGDOCS_UPDATE, requestId, user, wait, lock -> {
             ConfigDocument current = entityManager.find(ConfigDocument.class, name);
             validator.validate(name, content);
+            ConfigDocument written = current == null ? new ConfigDocument(name) : current;
+            written.write(content, user, lock.fencingToken(), Instant.now());
             if (current == null) {
-                current = new ConfigDocument(name);
-                entityManager.persist(current);
+                entityManager.persist(written);
             }
-            current.write(content, user, lock.fencingToken(), Instant.now());
-            return current;
+            return written;
         });
         audit.record(document, requestId);
         return document;
