@@ -17,8 +17,9 @@ public class PostgresSchema implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
-        schema = "configdocs_" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1);
-        execute("CREATE SCHEMA " + schema);
+        String name = "configdocs_" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1);
+        execute("CREATE SCHEMA " + name);
+        schema = name;
         String url = PostgresServer.URL + (PostgresServer.URL.contains("?") ? "&" : "?") + "currentSchema=" + schema;
         return Map.of(
                 "quarkus.datasource.jdbc.url", url,
