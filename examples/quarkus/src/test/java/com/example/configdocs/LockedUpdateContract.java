@@ -11,9 +11,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.example.configdocs.Database.ChangeRow;
 import com.example.configdocs.Database.LockRow;
 import dev.apilock.ApiLockAcquireException;
+import dev.apilock.LockHandle;
 import dev.apilock.LockInfo;
 import dev.apilock.LockTemplate;
 import dev.apilock.LockType;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
@@ -118,6 +120,19 @@ abstract class LockedUpdateContract {
         assertThat(Database.document(document)).hasValueSatisfying(row -> assertThat(row.revision()).isEqualTo(2));
         JsonPath next = assertOk(post(document, "v3", "carol", newRequestId("next"), null));
         assertThat(next.getLong("revision")).isEqualTo(3);
+    }
+
+    @Test
+    void aLockTakenInsideATransactionCoversItAndOneTakenOutsideDoesNot() {
+        LockTemplate otherInstance = new LockTemplate(entityManagerFactory);
+
+        boolean inside = QuarkusTransaction.requiringNew().call(() -> otherInstance.execute(
+                LockType.CONFIGDOCS_UPDATE, newRequestId("inside"), "probe", LockHandle::coversCallerTransaction));
+        boolean outside = otherInstance.execute(
+                LockType.CONFIGDOCS_UPDATE, newRequestId("outside"), "probe", LockHandle::coversCallerTransaction);
+
+        assertThat(inside).isTrue();
+        assertThat(outside).isFalse();
     }
 
     @Test
