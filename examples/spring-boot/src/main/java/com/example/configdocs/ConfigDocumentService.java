@@ -14,6 +14,9 @@ import org.springframework.transaction.annotation.Transactional;
 /**
  * Updates configuration documents one process at a time across every instance of the service:
  * each update runs under the {@link LockType#CONFIGDOCS_UPDATE} lock, inside its transaction.
+ * Taken inside a Spring-managed transaction, the lock is released only once that transaction has
+ * committed or rolled back, so no other instance reads a document before its new revision is
+ * committed, and none writes over it.
  */
 @Service
 public class ConfigDocumentService {

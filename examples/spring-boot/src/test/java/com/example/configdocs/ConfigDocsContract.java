@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.example.configdocs.ConfigDocsClient.Response;
 import dev.apilock.ApiLockAcquireException;
+import dev.apilock.LockHandle;
+import dev.apilock.LockOperations;
 import dev.apilock.LockType;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,10 +17,19 @@ import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** What the service promises, over HTTP, on the database of the subclass. */
 abstract class ConfigDocsContract extends ApplicationTest {
+
+    @Autowired
+    LockOperations locks;
+
+    @Autowired
+    PlatformTransactionManager transactionManager;
 
     private static final int CONCURRENT = 8;
 
@@ -175,6 +186,17 @@ abstract class ConfigDocsContract extends ApplicationTest {
         assertThat(tooLong.contentType()).isEqualTo("application/problem+json");
         assertThat(tooLong.text("detail")).contains("Maximum wait");
         assertThat(lockRows("req-long-wait")).isEmpty();
+    }
+
+    @Test
+    void aLockTakenInsideASpringTransactionCoversItsCommit() {
+        Boolean inside = new TransactionTemplate(transactionManager).execute(status -> locks.execute(
+                LockType.CONFIGDOCS_UPDATE, "req-covers-1", "alice", LockHandle::coversCallerTransaction));
+        Boolean outside = locks.execute(LockType.CONFIGDOCS_UPDATE, "req-covers-2", "alice",
+                LockHandle::coversCallerTransaction);
+
+        assertThat(inside).isTrue();
+        assertThat(outside).isFalse();
     }
 
     @Test

@@ -4,6 +4,9 @@ import static com.example.configdocs.ConfigDocsClient.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.example.configdocs.ConfigDocsClient.Response;
+import dev.apilock.LockHandle;
+import dev.apilock.LockOperations;
+import dev.apilock.LockType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +15,8 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.TestPropertySource;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * With {@code app.lock-pool.enabled}, more transactional requests than the application's pool
@@ -25,8 +30,23 @@ import org.springframework.test.context.TestPropertySource;
         "spring.datasource.hikari.connection-timeout=30000"})
 abstract class DedicatedLockPoolContract extends ApplicationTest {
 
+    /** Injected to prove the pool exists: the lock template runs on it. */
     @Autowired
     LockPool lockPool;
+
+    @Autowired
+    LockOperations locks;
+
+    @Autowired
+    PlatformTransactionManager transactionManager;
+
+    @Test
+    void locksOnTheLockPoolStillCoverTheTransactionOfTheApplicationsPool() {
+        Boolean covered = new TransactionTemplate(transactionManager).execute(status -> locks.execute(
+                LockType.CONFIGDOCS_UPDATE, "req-covers", "alice", LockHandle::coversCallerTransaction));
+
+        assertThat(covered).isTrue();
+    }
 
     @Test
     void moreTransactionalRequestsThanPooledConnectionsAllGetTheirAnswerFromTheLock() throws Exception {
