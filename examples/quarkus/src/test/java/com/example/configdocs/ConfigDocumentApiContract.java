@@ -14,6 +14,7 @@ import dev.apilock.LockInfo;
 import dev.apilock.LockInfo.ReleaseReason;
 import dev.apilock.LockTemplate;
 import dev.apilock.LockType;
+import io.quarkus.hibernate.orm.PersistenceUnit;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
@@ -25,7 +26,9 @@ abstract class ConfigDocumentApiContract {
 
     private static final LockType CONFIGDOCS = LockType.CONFIGDOCS_UPDATE;
 
+    /** apilock's persistence unit, for a LockTemplate of the test's own: another instance. */
     @Inject
+    @PersistenceUnit("apilock")
     EntityManagerFactory entityManagerFactory;
 
     @Inject

@@ -15,6 +15,7 @@ import dev.apilock.LockHandle;
 import dev.apilock.LockInfo;
 import dev.apilock.LockTemplate;
 import dev.apilock.LockType;
+import io.quarkus.hibernate.orm.PersistenceUnit;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
@@ -46,7 +47,9 @@ abstract class LockedUpdateContract {
     @Inject
     TestHooks hooks;
 
+    /** apilock's persistence unit, for a LockTemplate of the test's own: another instance. */
     @Inject
+    @PersistenceUnit("apilock")
     EntityManagerFactory entityManagerFactory;
 
     private ExecutorService clients;
