@@ -7,6 +7,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -51,7 +52,8 @@ public class ConfigDocumentService {
             ConfigDocument current = entityManager.find(ConfigDocument.class, name);
             validator.validate(name, content);
             ConfigDocument written = current == null ? new ConfigDocument(name) : current;
-            written.write(content, user, lock.fencingToken(), Instant.now());
+            // Microseconds: what the column keeps, so the answer shows what a later read returns.
+            written.write(content, user, lock.fencingToken(), Instant.now().truncatedTo(ChronoUnit.MICROS));
             if (current == null) {
                 entityManager.persist(written);
             }
