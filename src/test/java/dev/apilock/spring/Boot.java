@@ -14,6 +14,7 @@ import org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfigur
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.liquibase.autoconfigure.LiquibaseAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
 
 /** Spring Boot as an application gets it: its JPA, Liquibase and transactions, and apilock's auto-configuration. */
@@ -48,14 +49,26 @@ final class Boot {
         return new ApplicationContextRunner()
                 .withConfiguration(JPA_APPLICATION)
                 .withConfiguration(APILOCK)
-                .withPropertyValues(
-                        "spring.datasource.url=" + url,
-                        "spring.datasource.username=" + user,
-                        "spring.datasource.password=" + password,
-                        "spring.datasource.hikari.maximum-pool-size=6",
-                        MASTER_CHANGELOG,
-                        "spring.jpa.hibernate.ddl-auto=validate",
-                        "spring.jpa.open-in-view=false");
+                .withPropertyValues(settings(url, user, password));
+    }
+
+    /** As {@link #on}, in a servlet web application context (no server). */
+    static WebApplicationContextRunner webOn(String url, String user, String password) {
+        return new WebApplicationContextRunner()
+                .withConfiguration(JPA_APPLICATION)
+                .withConfiguration(APILOCK)
+                .withPropertyValues(settings(url, user, password));
+    }
+
+    static String[] settings(String url, String user, String password) {
+        return new String[] {
+                "spring.datasource.url=" + url,
+                "spring.datasource.username=" + user,
+                "spring.datasource.password=" + password,
+                "spring.datasource.hikari.maximum-pool-size=6",
+                MASTER_CHANGELOG,
+                "spring.jpa.hibernate.ddl-auto=validate",
+                "spring.jpa.open-in-view=false"};
     }
 
     /**
@@ -64,15 +77,8 @@ final class Boot {
      * server; the caller closes it.
      */
     static ConfigurableApplicationContext start(TestDatabase database, Class<?> application, String... properties) {
-        List<String> settings = new ArrayList<>(List.of(
-                "spring.datasource.url=" + database.url(),
-                "spring.datasource.username=" + database.user(),
-                "spring.datasource.password=" + database.password(),
-                "spring.datasource.hikari.maximum-pool-size=6",
-                MASTER_CHANGELOG,
-                "spring.jpa.hibernate.ddl-auto=validate",
-                "spring.jpa.open-in-view=false",
-                "spring.main.banner-mode=off"));
+        List<String> settings = new ArrayList<>(List.of(settings(database.url(), database.user(), database.password())));
+        settings.add("spring.main.banner-mode=off");
         settings.addAll(List.of(properties));
         return new SpringApplicationBuilder(application, AutoConfigured.class)
                 .web(WebApplicationType.NONE)
