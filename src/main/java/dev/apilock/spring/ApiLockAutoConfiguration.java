@@ -79,7 +79,7 @@ public final class ApiLockAutoConfiguration {
         @Bean
         @DependsOnDatabaseInitialization
         ApiLockUnit apiLockUnit(ApiLockProperties properties) {
-            return ApiLockUnit.onOwnPool(properties.datasource());
+            return OwnPool.open(properties.datasource());
         }
     }
 }

@@ -68,8 +68,8 @@ public class ApiLockEndpoint {
             return new WebEndpointResponse<>(Map.of("error", e.getMessage()), WebEndpointResponse.STATUS_BAD_REQUEST);
         }
         if (released.isEmpty()) {
-            return new WebEndpointResponse<>(Map.of("error", "No lock of " + kind.substring(0, kind.length() - 1)
-                    + " " + name + " is held"), WebEndpointResponse.STATUS_NOT_FOUND);
+            return new WebEndpointResponse<>(Map.of("error", kind.equals("types") ? "No lock of type " + name
+                    + " is held" : "Lock " + name + " is not held: already released"), WebEndpointResponse.STATUS_NOT_FOUND);
         }
         log.warn("Lock {} of type {} force-released through the actuator endpoint", released.get().lockId(),
                 released.get().lockType());

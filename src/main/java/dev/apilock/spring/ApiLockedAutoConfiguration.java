@@ -37,13 +37,11 @@ import org.springframework.transaction.interceptor.BeanFactoryTransactionAttribu
 @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 public final class ApiLockedAutoConfiguration {
 
+    /** Without Micrometer Tracing, or when {@link Tracing} declared none. */
     @Bean
     @ConditionalOnMissingBean
-    LockCallerResolver apiLockCallerResolver(ObjectProvider<TraceIds> traceIds) {
-        return new SpringLockCallerResolver(() -> {
-            TraceIds current = traceIds.getIfAvailable();
-            return current == null ? null : current.get();
-        });
+    LockCallerResolver apiLockCallerResolver() {
+        return new SpringLockCallerResolver(() -> null);
     }
 
     @Bean
@@ -83,14 +81,18 @@ public final class ApiLockedAutoConfiguration {
         }
     }
 
-    /** The trace id as the default reference when Micrometer Tracing is present. */
+    /**
+     * The default resolver with the trace id as the fallback reference, when Micrometer Tracing is
+     * present; a nested configuration, processed before the outer one's beans.
+     */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = "io.micrometer.tracing.Tracer")
     static class Tracing {
 
         @Bean
-        TraceIds apiLockTraceIds(ObjectProvider<io.micrometer.tracing.Tracer> tracer) {
-            return new TraceIds(tracer);
+        @ConditionalOnMissingBean
+        LockCallerResolver apiLockTracingCallerResolver(ObjectProvider<io.micrometer.tracing.Tracer> tracer) {
+            return new SpringLockCallerResolver(new TraceIds(tracer));
         }
     }
 }
