@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# How long the command line takes, as a shell job pays it: wall and CPU seconds of whole
+# processes, from exec to exit, on the embedded default and on PostgreSQL.
+#
+#   bench/cli.sh                                  # target/apilock, the launcher mvn package builds
+#   bench/cli.sh --cli 'java -jar old-cli.jar'    # any other way of starting it, e.g. an older build
+#   bench/cli.sh --runs 9 --databases embedded --label quiet-machine
+#
+# Each command is run once to warm up (the first run also creates the embedded database or the
+# PostgreSQL schema), then --runs times; the table gives the median, minimum and maximum of wall
+# and CPU (user + system) seconds, with the load average before and after, since other work on
+# the machine moves these numbers. PostgreSQL: APILOCK_BENCH_POSTGRES_URL (default the local
+# server's database test, schema apilock_bench, created if missing) and APILOCK_BENCH_POSTGRES_USER.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+cli="$here/target/apilock"
+runs=5
+databases=embedded,postgresql
+label=""
+out=""
+
+usage() {
+  sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
+  exit "${1:-0}"
+}
+
+while [ $# -gt 0 ]; do
+  case $1 in
+    --cli) cli=$2; shift 2 ;;
+    --runs) runs=$2; shift 2 ;;
+    --databases) databases=$2; shift 2 ;;
+    --label) label=$2; shift 2 ;;
+    --out) out=$2; shift 2 ;;
+    -h|--help) usage 0 ;;
+    *) echo "bench/cli.sh: unknown argument $1" >&2; usage 64 ;;
+  esac
+done
+
+[ -x /usr/bin/time ] || { echo "bench/cli.sh: needs /usr/bin/time (Debian package time)" >&2; exit 69; }
+read -r -a cli_words <<< "$cli"
+if [ "${cli_words[0]}" = "$here/target/apilock" ] && [ ! -x "${cli_words[0]}" ]; then
+  echo "bench/cli.sh: no launcher at target/apilock: run mvn package first" >&2
+  exit 69
+fi
+
+pg_url=${APILOCK_BENCH_POSTGRES_URL:-jdbc:postgresql://127.0.0.1:5432/test?currentSchema=apilock_bench}
+pg_user=${APILOCK_BENCH_POSTGRES_USER:-postgres}
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/apilock-bench-cli.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+load() { cut -d' ' -f1 /proc/loadavg; }
+
+# median of the numbers on stdin
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+minimum() { sort -g | head -1; }
+maximum() { sort -g | tail -1; }
+
+# One timed process: appends "wall cpu" to $work/times; the command's own output goes to $work/last.
+timed() {
+  if ! /usr/bin/time -f '%e %U %S' -o "$work/time" "${cli_words[@]}" "$@" > "$work/last" 2>&1; then
+    echo "bench/cli.sh: '$cli $*' failed:" >&2
+    cat "$work/last" >&2
+    exit 70
+  fi
+  awk '{ printf "%.2f %.2f\n", $1, $2 + $3 }' "$work/time" >> "$work/times"
+}
+
+results=()
+
+measure() { # database, label, args...
+  local database=$1 name=$2; shift 2
+  rm -f "$work/times"
+  timed "$@" # warm-up: page cache, the JVM's archive, the database's first use
+  rm -f "$work/times"
+  local before after
+  before=$(load)
+  for _ in $(seq "$runs"); do
+    timed "$@"
+  done
+  after=$(load)
+  local wall cpu
+  wall=$(cut -d' ' -f1 "$work/times")
+  cpu=$(cut -d' ' -f2 "$work/times")
+  results+=("| \`$name\` | $database | $(median <<< "$wall") | $(minimum <<< "$wall")–$(maximum <<< "$wall") | $(median <<< "$cpu") | $(minimum <<< "$cpu")–$(maximum <<< "$cpu") | $before / $after |")
+  echo "  $database $name: wall $(tr '\n' ' ' <<< "$wall")| cpu $(tr '\n' ' ' <<< "$cpu")" >&2
+}
+
+run_commands() { # database, connection args...
+  local database=$1; shift
+  measure "$database" "--version" --version
+  measure "$database" "status" status "$@"
+  measure "$database" "run --type t -- true" run "$@" --type t -- true
+  measure "$database" "history" history "$@" --limit 5
+}
+
+started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+IFS=, read -r -a wanted <<< "$databases"
+for database in "${wanted[@]}"; do
+  case $database in
+    embedded)
+      mkdir -p "$work/embedded"
+      cd "$work/embedded"
+      run_commands embedded
+      ;;
+    postgresql)
+      schema=$(sed -n 's/.*currentSchema=\([A-Za-z0-9_]*\).*/\1/p' <<< "$pg_url")
+      if [ -n "$schema" ] && command -v psql > /dev/null; then
+        host_db=$(sed -n 's#jdbc:postgresql://\([^:/]*\)\(:\([0-9]*\)\)\{0,1\}/\([^?]*\).*#\1 \3 \4#p' <<< "$pg_url")
+        read -r pg_host pg_port pg_db <<< "$host_db"
+        PGOPTIONS="-c client_min_messages=warning" psql -q -h "$pg_host" -p "${pg_port:-5432}" -U "$pg_user" -d "$pg_db" \
+          -c "DROP SCHEMA IF EXISTS $schema CASCADE" -c "CREATE SCHEMA $schema" > /dev/null
+      fi
+      mkdir -p "$work/postgresql"
+      cd "$work/postgresql"
+      run_commands postgresql --url "$pg_url" --db-user "$pg_user"
+      ;;
+    *) echo "bench/cli.sh: unknown database $database (embedded, postgresql)" >&2; exit 64 ;;
+  esac
+done
+cd "$here"
+
+java_version=$("${JAVA_HOME:+$JAVA_HOME/bin/}java" -version 2>&1 | head -1 || true)
+report=$(
+  echo "### apilock command line${label:+: $label}, $started"
+  echo
+  echo "\`$cli\`, $runs runs after a warm-up; $(nproc) cores, $java_version; load average (1 min) before / after."
+  echo
+  echo "| command | database | wall s, median | wall s, range | CPU s, median | CPU s, range | load |"
+  echo "|---|---|---:|---:|---:|---:|---:|"
+  printf '%s\n' "${results[@]}"
+)
+echo "$report"
+if [ -n "$out" ]; then
+  echo "$report" >> "$out"
+fi
