@@ -79,7 +79,7 @@ public final class ApiLockCli implements Callable<Integer> {
         return ExitCode.USAGE;
     }
 
-    /** The database named by the connection options, opened on first use. */
+    /** The database named by the connection options; nothing connects until the command opens it. */
     CliDatabase database() {
         return new CliDatabase(connection);
     }

@@ -3,10 +3,13 @@ package dev.apilock.cli;
 import com.github.f4b6a3.ulid.UlidCreator;
 import dev.apilock.ApiLockAcquireException;
 import dev.apilock.LockInfo;
+import dev.apilock.LockListener;
 import dev.apilock.LockTemplate;
 import dev.apilock.LockType;
+import jakarta.persistence.EntityManagerFactory;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -67,28 +70,42 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         LockType lockType = keepAlive ? LockType.of(type, expires).withKeepAlive() : LockType.of(type, expires);
-        String holder = user != null ? user : defaultUser();
-        String referenceId = reference != null ? reference : UlidCreator.getMonotonicUlid().toString();
+        String holder = Inputs.text("User", user != null ? user : defaultUser());
+        String referenceId = Inputs.text("Reference id",
+                reference != null ? reference : UlidCreator.getMonotonicUlid().toString());
+        Inputs.maxWait(wait);
         ChildProcess child = new ChildProcess(command);
+        child.armSignalForwarding();
         try (CliDatabase database = top.database()) {
             database.refuseConnectionsWhen(child::stopRequestedWhileAcquiring);
-            LockTemplate template = new LockTemplate(database.entityManagerFactory());
-            child.armSignalForwarding();
-            try {
-                int exitCode = template.execute(lockType, referenceId, holder, wait, child::run);
-                return child.signal() == 0 ? exitCode : 128 + child.signal();
-            } catch (ApiLockAcquireException blocked) {
-                spec.commandLine().getErr().println("apilock: " + blockedMessage(blocked));
-                return ExitCode.BLOCKED;
-            } catch (RuntimeException e) {
-                if (child.stopRequestedWhileAcquiring()) {
-                    return 128 + child.signal(); // stopped before the lock was held
-                }
-                throw e;
+            EntityManagerFactory factory = database.open();
+            LockTemplate template = new LockTemplate(factory, whileWaiting(database));
+            int exitCode = template.execute(lockType, referenceId, holder, wait, lock -> {
+                database.idle();
+                return child.run(lock);
+            });
+            return child.signal() == 0 ? exitCode : 128 + child.signal();
+        } catch (ApiLockAcquireException blocked) {
+            spec.commandLine().getErr().println("apilock: " + blockedMessage(blocked));
+            return ExitCode.BLOCKED;
+        } catch (RuntimeException e) {
+            if (child.stopRequestedWhileAcquiring()) {
+                return 128 + child.signal(); // stopped before the lock was held
             }
+            throw e;
         } finally {
             child.lockReleased();
         }
+    }
+
+    /** Between attempts the command keeps no connection open (see {@link CliDatabase#idle()}). */
+    private static LockListener whileWaiting(CliDatabase database) {
+        return new LockListener() {
+            @Override
+            public void blocked(LockType type, Optional<LockInfo> holder) {
+                database.idle();
+            }
+        };
     }
 
     private String blockedMessage(ApiLockAcquireException blocked) {
