@@ -2,6 +2,7 @@ package dev.apilock.cli;
 
 import com.github.f4b6a3.ulid.UlidCreator;
 import dev.apilock.ApiLockAcquireException;
+import dev.apilock.LockAdmin;
 import dev.apilock.LockInfo;
 import dev.apilock.LockListener;
 import dev.apilock.LockTemplate;
@@ -76,16 +77,22 @@ final class RunCommand implements Callable<Integer> {
         Inputs.maxWait(wait);
         ChildProcess child = new ChildProcess(command);
         child.armSignalForwarding();
+        WaitProgress progress = null;
         try (CliDatabase database = top.database()) {
             database.refuseConnectionsWhen(child::stopRequestedWhileAcquiring);
             EntityManagerFactory factory = database.open();
-            LockTemplate template = new LockTemplate(factory, whileWaiting(database));
+            progress = showsProgress() ? new WaitProgress(spec.commandLine().getErr(), Terminal.columns(), wait,
+                    new LockAdmin(factory)::databaseNow) : null;
+            LockTemplate template = new LockTemplate(factory, whileWaiting(database, progress));
             int exitCode = template.execute(lockType, referenceId, holder, wait, lock -> {
                 database.idle();
                 return child.run(lock);
             });
             return child.signal() == 0 ? exitCode : 128 + child.signal();
         } catch (ApiLockAcquireException blocked) {
+            if (progress != null) {
+                progress.close();
+            }
             spec.commandLine().getErr().println("apilock: " + blockedMessage(blocked));
             return ExitCode.BLOCKED;
         } catch (RuntimeException e) {
@@ -94,18 +101,30 @@ final class RunCommand implements Callable<Integer> {
             }
             throw e;
         } finally {
+            if (progress != null) {
+                progress.close();
+            }
             child.lockReleased();
         }
     }
 
-    /** Between attempts the command keeps no connection open (see {@link CliDatabase#idle()}). */
-    private static LockListener whileWaiting(CliDatabase database) {
-        return new LockListener() {
+    /** The wait is shown on a terminal only, and not with --verbose, whose log lines say the same. */
+    private boolean showsProgress() {
+        return !wait.isZero() && !top.connection.verbose && Terminal.stderrIsTerminal();
+    }
+
+    /**
+     * Between attempts the command keeps no connection open (see {@link CliDatabase#idle()}); on a
+     * terminal it shows the wait.
+     */
+    private static LockListener whileWaiting(CliDatabase database, WaitProgress progress) {
+        LockListener idle = new LockListener() {
             @Override
             public void blocked(LockType type, Optional<LockInfo> holder) {
                 database.idle();
             }
         };
+        return progress == null ? idle : LockListener.composite(idle, progress);
     }
 
     private String blockedMessage(ApiLockAcquireException blocked) {

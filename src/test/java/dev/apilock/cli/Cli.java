@@ -64,6 +64,25 @@ final class Cli {
         return launch(all);
     }
 
+    /**
+     * Starts in the background on a pseudo-terminal of 200 columns (through util-linux
+     * {@code script}), as from an interactive shell: stdout and stderr both go to the terminal,
+     * whose output is {@link Running#outSoFar()}.
+     */
+    Running startOnTerminal(String... args) {
+        List<String> all = new ArrayList<>();
+        all.add(LAUNCHER.toAbsolutePath().toString());
+        all.add(args[0]);
+        all.addAll(connection);
+        all.addAll(List.of(args).subList(1, args.length));
+        String shell = "stty cols 200 rows 50; exec " + String.join(" ", all.stream().map(Cli::quoted).toList());
+        return launch(List.of("script", "-q", "-e", "-c", shell, "/dev/null"), List.of(args));
+    }
+
+    private static String quoted(String word) {
+        return "'" + word.replace("'", "'\\''") + "'";
+    }
+
     private Running launch(List<String> args) {
         assertThat(LAUNCHER).as("the launcher, built by mvn package").isExecutable();
         List<String> command = new ArrayList<>(List.of(LAUNCHER.toAbsolutePath().toString()));
@@ -114,6 +133,11 @@ final class Cli {
         /** What it has written to stderr so far. */
         String errSoFar() {
             return read(err);
+        }
+
+        /** What it has written to stdout so far. */
+        String outSoFar() {
+            return read(out);
         }
 
         private static String read(Path file) {
