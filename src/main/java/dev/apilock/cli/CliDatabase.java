@@ -7,6 +7,7 @@ import jakarta.persistence.EntityManagerFactory;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
@@ -19,7 +20,7 @@ import java.util.function.BooleanSupplier;
  *
  * <p>An embedded H2 database is closed by H2 whenever its last connection closes, and opening it
  * again costs tens of milliseconds; so while a command works on one, it keeps a connection open
- * (not while {@code run}'s command runs: see {@link #idle()}).
+ * (not while {@code run}'s command runs for long: see {@link #idle()}).
  */
 final class CliDatabase implements AutoCloseable {
 
@@ -32,6 +33,8 @@ final class CliDatabase implements AutoCloseable {
     private final DatabaseKind kind;
     private EntityManagerFactory factory;
     private Connection keeper;
+    /** Counts calls of {@link #idleAfter} and {@link #resume}: a pending idle of an older one is void. */
+    private long idleRequests;
     private BooleanSupplier refuseConnections = () -> false;
 
     CliDatabase(ConnectionOptions options) {
@@ -91,14 +94,51 @@ final class CliDatabase implements AutoCloseable {
     }
 
     /**
-     * From now on the command holds no connection of its own between operations: {@code run}
-     * calls this before it starts its command, which may run for hours, so that the embedded
-     * database is served by whichever process happens to use it, as without apilock's help.
+     * From now on the command holds no connection of its own between operations, so that an
+     * embedded database it happens to serve passes to whichever process uses it next: {@code run}
+     * lets go while it waits between attempts and once its command has run for a while (see
+     * {@link #idleAfter}), which may be hours; a serving process that exits would otherwise close
+     * the database under everyone else's work.
      */
     synchronized void idle() {
+        idleRequests++;
         if (keeper != null) {
             closeQuietly(keeper);
             keeper = null;
+        }
+    }
+
+    /**
+     * {@link #idle()} once {@code delay} has passed, unless {@link #resume()} comes first: a
+     * command that ends at once, as many do, then finds its connection still open.
+     */
+    synchronized void idleAfter(Duration delay) {
+        long request = ++idleRequests;
+        Thread timer = new Thread(() -> {
+            try {
+                Thread.sleep(delay.toMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
+            synchronized (this) {
+                if (request == idleRequests) {
+                    idle();
+                }
+            }
+        }, "apilock-idle");
+        timer.setDaemon(true);
+        timer.start();
+    }
+
+    /** After {@link #idle()}: keeps a connection again for what is left to do (release, hand-over). */
+    synchronized void resume() {
+        idleRequests++;
+        if (keeper == null && factory != null && keepsConnection()) {
+            try {
+                keeper = dataSource().getConnection();
+            } catch (SQLException e) {
+                // the release that follows opens its own connection and reports what it meets
+            }
         }
     }
 

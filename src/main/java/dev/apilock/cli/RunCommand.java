@@ -33,6 +33,9 @@ import picocli.CommandLine.Model.CommandSpec;
                 "Options end at COMMAND, or at --: what follows belongs to COMMAND."})
 final class RunCommand implements Callable<Integer> {
 
+    /** How long the command may run before apilock lets go of the embedded database (see {@link CliDatabase#idle()}). */
+    private static final Duration KEEP_CONNECTION_FOR = Duration.ofSeconds(1);
+
     @ParentCommand
     ApiLockCli top;
 
@@ -85,8 +88,12 @@ final class RunCommand implements Callable<Integer> {
                     new LockAdmin(factory)::databaseNow) : null;
             LockTemplate template = new LockTemplate(factory, whileWaiting(database, progress));
             int exitCode = template.execute(lockType, referenceId, holder, wait, lock -> {
-                database.idle();
-                return child.run(lock);
+                database.idleAfter(KEEP_CONNECTION_FOR);
+                try {
+                    return child.run(lock);
+                } finally {
+                    database.resume();
+                }
             });
             return child.signal() == 0 ? exitCode : 128 + child.signal();
         } catch (ApiLockAcquireException blocked) {
