@@ -1,16 +1,26 @@
 package dev.apilock;
 
 import dev.apilock.store.ApiLockEntity;
+import dev.apilock.store.HostJtaPlatform;
 import jakarta.persistence.EntityManagerFactory;
+import jakarta.transaction.TransactionManager;
 import javax.sql.DataSource;
 import org.hibernate.cfg.JdbcSettings;
 import org.hibernate.cfg.SchemaToolingSettings;
+import org.hibernate.cfg.TransactionSettings;
 import org.hibernate.jpa.HibernatePersistenceConfiguration;
 
 /**
- * A standalone Hibernate {@link EntityManagerFactory} for apilock alone, for applications that
- * do not have a persistence unit to add {@link ApiLockEntity} to. Bring a pooled
- * {@link DataSource}: every lock operation borrows a connection.
+ * A standalone Hibernate {@link EntityManagerFactory} for apilock alone, on a {@link DataSource}
+ * of its own: for applications without a persistence unit to add {@link ApiLockEntity} to, and for
+ * giving the lock a small pool of its own.
+ *
+ * <p><b>Why a pool of its own.</b> A caller inside a transaction holds one pooled connection; a
+ * lock operation needs another. On a shared pool, as many such callers as the pool has connections
+ * wait on themselves until the pool's timeout. On a pool of its own, apilock's short operations
+ * never wait for the callers' connections: size it for the lock operations that run at once (each
+ * takes a connection for one round trip or two), e.g. 2 to 4, and keep it out of any transaction
+ * manager (a plain, non-enlisting pool such as HikariCP).
  */
 public final class ApiLockPersistence {
 
@@ -26,15 +36,35 @@ public final class ApiLockPersistence {
      * Close the factory when done.
      */
     public static EntityManagerFactory createEntityManagerFactory(DataSource dataSource) {
+        return create(dataSource, null);
+    }
+
+    /**
+     * As {@link #createEntityManagerFactory(DataSource)}, in a JTA host: through
+     * {@code hostTransactions} apilock sees the caller's JTA transactions, keeps its work out of them
+     * and releases a lock taken inside one only once it has completed.
+     */
+    public static EntityManagerFactory createEntityManagerFactory(DataSource dataSource,
+                                                                  TransactionManager hostTransactions) {
+        if (hostTransactions == null) {
+            throw new ApiLockSetupException("TransactionManager must not be null");
+        }
+        return create(dataSource, hostTransactions);
+    }
+
+    private static EntityManagerFactory create(DataSource dataSource, TransactionManager hostTransactions) {
         if (dataSource == null) {
             throw new ApiLockSetupException("DataSource must not be null");
         }
         try {
-            return new HibernatePersistenceConfiguration(PERSISTENCE_UNIT)
+            HibernatePersistenceConfiguration unit = new HibernatePersistenceConfiguration(PERSISTENCE_UNIT)
                     .managedClass(ApiLockEntity.class)
                     .property(JdbcSettings.JAKARTA_NON_JTA_DATASOURCE, dataSource)
-                    .property(SchemaToolingSettings.HBM2DDL_AUTO, "none")
-                    .createEntityManagerFactory();
+                    .property(SchemaToolingSettings.HBM2DDL_AUTO, "none");
+            if (hostTransactions != null) {
+                unit.property(TransactionSettings.JTA_PLATFORM, new HostJtaPlatform(hostTransactions));
+            }
+            return unit.createEntityManagerFactory();
         } catch (RuntimeException e) {
             throw new ApiLockException("Could not create the apilock EntityManagerFactory: " + e.getMessage(), e);
         }

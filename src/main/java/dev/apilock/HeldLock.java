@@ -1,10 +1,12 @@
 package dev.apilock;
 
 import dev.apilock.store.ApiLockRepository;
+import dev.apilock.store.CallerTransaction;
 import dev.apilock.store.Lease;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.Future;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -25,14 +27,24 @@ final class HeldLock implements LockHandle {
     private volatile long leaseEndNanos;
     private volatile String lostReason;
     private volatile boolean released;
+    private volatile ReleasedWhen releasedWhen;
+
+    /** The caller's transaction that the release waits for, or null. */
+    private final CallerTransaction callerTransaction;
+    /** Whether a callback is running with this handle: re-entering then is refused. */
+    private volatile boolean inCallback;
+    /** Set once the callback returned while the release waits for the caller's transaction. */
+    private volatile boolean awaitingCaller;
+    private volatile Future<?> keepAlive;
 
     /**
      * @param sentNanos   {@link System#nanoTime()} just before the acquisition was sent
      * @param databaseNow the database clock during the acquisition
      */
-    HeldLock(LockType type, LockInfo row, Instant databaseNow, long sentNanos,
+    HeldLock(LockType type, LockInfo row, Instant databaseNow, long sentNanos, CallerTransaction callerTransaction,
              ApiLockRepository repository, LockListener listener) {
         this.type = type;
+        this.callerTransaction = callerTransaction;
         this.row = row;
         this.repository = repository;
         this.listener = listener;
@@ -48,6 +60,55 @@ final class HeldLock implements LockHandle {
     /** Whether this lock was taken through the template that owns {@code repository}. */
     boolean heldThrough(ApiLockRepository repository) {
         return this.repository == repository;
+    }
+
+    CallerTransaction callerTransaction() {
+        return callerTransaction;
+    }
+
+    /**
+     * Whether a later {@code execute} of the same type on this thread may run under this lock: its
+     * callback has returned and the lock waits for the caller's transaction, which is the current one.
+     */
+    boolean servesAgainIn(ApiLockRepository repository) {
+        return heldThrough(repository) && awaitingCaller && !inCallback && !released && callerTransaction.isCurrent();
+    }
+
+    void callbackStarted() {
+        inCallback = true;
+    }
+
+    void callbackEnded() {
+        inCallback = false;
+    }
+
+    void awaitCaller() {
+        awaitingCaller = true;
+    }
+
+    void keepAlive(Future<?> schedule) {
+        this.keepAlive = schedule;
+    }
+
+    void stopKeepAlive() {
+        Future<?> schedule = keepAlive;
+        if (schedule != null) {
+            schedule.cancel(false);
+        }
+    }
+
+    void releasedWhen(ReleasedWhen when) {
+        this.releasedWhen = when;
+    }
+
+    @Override
+    public boolean coversCallerTransaction() {
+        return callerTransaction != null;
+    }
+
+    @Override
+    public Optional<ReleasedWhen> releasedWhen() {
+        return Optional.ofNullable(releasedWhen);
     }
 
     Duration heldFor() {
@@ -129,6 +190,7 @@ final class HeldLock implements LockHandle {
 
     /** Runs the release after any extension in flight; the handle is released afterwards either way. */
     <R> R releasing(java.util.function.Supplier<R> release) {
+        stopKeepAlive();
         writes.lock();
         try {
             return release.get();

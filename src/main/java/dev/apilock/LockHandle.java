@@ -2,6 +2,7 @@ package dev.apilock;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * A lock held by the current caller, passed to a {@link LockCallback}. Valid while the callback
@@ -49,4 +50,32 @@ public interface LockHandle {
      * must not run without the lock.
      */
     void checkHeld();
+
+    /**
+     * Whether this lock covers the caller's transaction: {@code execute} was called inside a
+     * transaction apilock can see (JTA, or Spring-managed), and the lock is released only once that
+     * transaction has committed or rolled back, so the callback's writes are committed before anyone
+     * else may take the lock. Keep-alive goes on until then. If that transaction can only roll back
+     * when the callback returns, the lock is released at once: its writes will never commit.
+     */
+    default boolean coversCallerTransaction() {
+        return false;
+    }
+
+    /** When the lock was released by its holder: empty while it is held (or if its release failed). */
+    default Optional<ReleasedWhen> releasedWhen() {
+        return Optional.empty();
+    }
+
+    /** When a lock was released by its holder. */
+    enum ReleasedWhen {
+        /** As the callback returned or threw: no transaction of the caller's was to be waited for. */
+        CALLBACK_RETURNED,
+        /** After the caller's transaction committed. */
+        CALLER_COMMITTED,
+        /** After the caller's transaction rolled back. */
+        CALLER_ROLLED_BACK,
+        /** After the caller's transaction completed with an outcome its transaction manager did not know. */
+        CALLER_COMPLETED
+    }
 }

@@ -1,17 +1,18 @@
 package dev.apilock;
 
 import com.github.f4b6a3.ulid.UlidCreator;
+import dev.apilock.LockHandle.ReleasedWhen;
 import dev.apilock.store.AcquireAttempt;
 import dev.apilock.store.ApiLockRepository;
+import dev.apilock.store.CallerTransaction;
 import dev.apilock.store.NewLock;
 import jakarta.persistence.EntityManagerFactory;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Future;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,9 +21,19 @@ import org.slf4j.LoggerFactory;
  * Runs callbacks while holding a database lock: acquire, run, release in {@code finally}.
  *
  * <p>Thread-safe; create one per {@link EntityManagerFactory} and share it. Lock operations run
- * in short transactions of their own on their own connections, never in the caller's: the lock
- * is visible to every other process as soon as {@code execute} calls the callback, whatever the
- * caller's transaction does. Expiry is judged by the database clock only.
+ * in short transactions of their own on their own connections, never in the caller's, in every
+ * host (resource-local with auto-commit on or off, Spring-managed, JTA: the caller's JTA
+ * transaction is suspended around them): the lock is visible to every other process as soon as
+ * {@code execute} calls the callback, and nothing the caller's transaction does can hide or undo
+ * it. Expiry is judged by the database clock only.
+ *
+ * <p><b>The lock covers the caller's commit.</b> When {@code execute} is called inside a
+ * transaction apilock can see (JTA, or Spring-managed with spring-tx on the class path), the lock
+ * is released only once that transaction has committed or rolled back, so that its writes are
+ * committed before another process may take the lock; keep-alive goes on until then. Another
+ * {@code execute} of the same type in that same transaction runs under the lock already held.
+ * A transaction apilock cannot see (an {@code EntityManager} of the caller's own, resource-local)
+ * must begin inside the callback and end before it returns.
  *
  * <p>{@code execute} without a wait fails fast; with one it retries with capped, jittered
  * exponential backoff (10 ms doubling to 500 ms) until acquired or the wait is over. No fairness
@@ -52,12 +63,15 @@ public class LockTemplate implements LockOperations {
      * (another "instance" on the same database) it is an ordinary conflict, but never waits for
      * itself.
      */
-    private static final ThreadLocal<Map<String, HeldLock>> HELD_BY_THREAD = ThreadLocal.withInitial(HashMap::new);
+    private static final ThreadLocal<Map<String, HeldLock>> HELD_BY_THREAD =
+            ThreadLocal.withInitial(ConcurrentHashMap::new); // a lock that waits for a JTA transaction may go on another thread
 
     /**
-     * @param entityManagerFactory a factory whose persistence unit holds
+     * @param entityManagerFactory a Hibernate factory whose persistence unit holds
      *                             {@link dev.apilock.store.ApiLockEntity}, on a database migrated with
-     *                             apilock's changelog
+     *                             apilock's changelog: the host's own, or apilock's on a pool of its own
+     *                             ({@link ApiLockPersistence})
+     * @throws ApiLockSetupException the factory is not Hibernate's or does not manage ApiLockEntity
      */
     public LockTemplate(EntityManagerFactory entityManagerFactory) {
         this(entityManagerFactory, LockListener.NONE);
@@ -84,25 +98,74 @@ public class LockTemplate implements LockOperations {
     public <T> T execute(LockType type, String referenceId, String user, Duration maxWait,
                          LockCallback<T> callback) {
         checkRequest(type, referenceId, user, maxWait, callback);
-        HeldLock lock = acquire(type, referenceId, user, maxWait);
         Map<String, HeldLock> held = HELD_BY_THREAD.get();
+        HeldLock already = held.get(type.name());
+        if (already != null && already.servesAgainIn(repository)) {
+            return runCallback(already, callback);
+        }
+        CallerTransaction caller = repository.callerTransactions().current();
+        HeldLock lock = acquire(type, referenceId, user, maxWait, caller);
         HeldLock outer = held.putIfAbsent(type.name(), lock);
-        Future<?> keepAlive = type.keepAlive() ? KeepAlive.start(lock) : null;
+        if (type.keepAlive()) {
+            lock.keepAlive(KeepAlive.start(lock));
+        }
         Throwable failure = null;
         try {
-            return callback.doInLock(lock);
+            return runCallback(lock, callback);
         } catch (Throwable t) {
             failure = t;
             throw t;
         } finally {
-            if (keepAlive != null) {
-                keepAlive.cancel(false);
+            if (caller == null || !releaseAfter(caller, lock, held, outer == null)) {
+                if (outer == null) {
+                    held.remove(type.name(), lock);
+                }
+                release(lock, failure, ReleasedWhen.CALLBACK_RETURNED);
             }
-            if (outer == null) {
-                held.remove(type.name());
-            }
-            release(lock, failure);
         }
+    }
+
+    private static <T> T runCallback(HeldLock lock, LockCallback<T> callback) {
+        lock.callbackStarted();
+        try {
+            return callback.doInLock(lock);
+        } finally {
+            lock.callbackEnded();
+        }
+    }
+
+    /**
+     * Leaves the lock held until the caller's transaction completes. False if that cannot be
+     * arranged because the transaction can only roll back, or has already completed: its writes can
+     * then never commit, and the lock may go at once.
+     */
+    private boolean releaseAfter(CallerTransaction caller, HeldLock lock, Map<String, HeldLock> held, boolean owner) {
+        boolean registered;
+        try {
+            registered = caller.runAfterCompletion(outcome -> {
+                if (owner) {
+                    held.remove(lock.type().name(), lock);
+                }
+                release(lock, null, switch (outcome) {
+                    case COMMITTED -> ReleasedWhen.CALLER_COMMITTED;
+                    case ROLLED_BACK -> ReleasedWhen.CALLER_ROLLED_BACK;
+                    case UNKNOWN -> ReleasedWhen.CALLER_COMPLETED;
+                });
+            });
+        } catch (RuntimeException e) {
+            log.warn("Lock {} of type {} cannot wait for the caller's {}; releasing it now: {}",
+                    lock.lockId(), lock.type().name(), caller, e.getMessage());
+            return false;
+        }
+        if (registered) {
+            lock.awaitCaller();
+            log.debug("Lock {} of type {} stays held until the caller's {} completes", lock.lockId(),
+                    lock.type().name(), caller);
+        } else {
+            log.debug("Lock {} of type {}: the caller's {} can only roll back; releasing now", lock.lockId(),
+                    lock.type().name(), caller);
+        }
+        return registered;
     }
 
     private void checkRequest(LockType type, String referenceId, String user, Duration maxWait,
@@ -122,14 +185,16 @@ public class LockTemplate implements LockOperations {
             throw new ApiLockSetupException("Lock callback must not be null");
         }
         HeldLock reentered = HELD_BY_THREAD.get().get(type.name());
-        if (reentered != null && reentered.heldThrough(repository)) {
-            throw new ApiLockAcquireException(type, reentered.row(), null,
-                    "The calling thread already holds this lock: apilock locks are not reentrant.");
+        if (reentered != null && reentered.heldThrough(repository) && !reentered.servesAgainIn(repository)) {
+            throw new ApiLockAcquireException(type, reentered.row(), null, reentered.callerTransaction() == null
+                    ? "The calling thread already holds this lock: apilock locks are not reentrant."
+                    : "The calling thread already holds this lock until its transaction completes:"
+                            + " apilock locks are not reentrant.");
         }
     }
 
     /** Tries until acquired or {@code maxWait} has passed; each attempt is a new row id. */
-    private HeldLock acquire(LockType type, String referenceId, String user, Duration maxWait) {
+    private HeldLock acquire(LockType type, String referenceId, String user, Duration maxWait, CallerTransaction caller) {
         long start = System.nanoTime();
         Backoff backoff = null;
         for (int attempts = 1; ; attempts++) {
@@ -144,7 +209,8 @@ public class LockTemplate implements LockOperations {
                 listener.expiredAndReclaimed(type, attempt.reclaimed());
             }
             if (attempt.acquired()) {
-                HeldLock lock = new HeldLock(type, attempt.holder(), attempt.databaseNow(), sent, repository, listener);
+                HeldLock lock = new HeldLock(type, attempt.holder(), attempt.databaseNow(), sent, caller,
+                        repository, listener);
                 log.debug("Acquired lock {} of type {} with fencing token {} for user {}, reference {},"
                         + " expires at {}", lockId, type.name(), lock.fencingToken(), user, referenceId,
                         lock.expiresAt());
@@ -184,24 +250,35 @@ public class LockTemplate implements LockOperations {
     }
 
     /** Never throws: a lock that cannot be released expires by itself. */
-    private void release(HeldLock lock, Throwable failure) {
+    private void release(HeldLock lock, Throwable failure, ReleasedWhen when) {
         try {
             boolean released = lock.releasing(() -> repository.release(lock.lockId()));
             if (released) {
-                log.debug("Released lock {} of type {}", lock.lockId(), lock.type().name());
+                lock.releasedWhen(when);
+                log.debug("Released lock {} of type {} {}", lock.lockId(), lock.type().name(), describe(when));
                 listener.released(lock, lock.heldFor());
             } else {
-                log.warn("Lock {} of type {} was no longer held at release: it expired at {} and was reclaimed,"
-                        + " or an operator released it", lock.lockId(), lock.type().name(), lock.expiresAt());
+                log.warn("Lock {} of type {} was no longer held at release ({}): it expired at {} and was reclaimed,"
+                        + " or an operator released it", lock.lockId(), lock.type().name(), describe(when),
+                        lock.expiresAt());
                 lock.markLost("its row had already been reclaimed or force-released at release");
             }
         } catch (RuntimeException e) {
             if (failure != null) {
                 failure.addSuppressed(e);
             }
-            log.warn("Could not release lock {} of type {}; it expires by itself at {}: {}",
-                    lock.lockId(), lock.type().name(), lock.expiresAt(), e.getMessage());
+            log.warn("Could not release lock {} of type {} ({}); it expires by itself at {}: {}",
+                    lock.lockId(), lock.type().name(), describe(when), lock.expiresAt(), e.getMessage());
             listener.releaseFailed(lock, e);
         }
+    }
+
+    private static String describe(ReleasedWhen when) {
+        return switch (when) {
+            case CALLBACK_RETURNED -> "as its callback returned";
+            case CALLER_COMMITTED -> "after the caller's transaction committed";
+            case CALLER_ROLLED_BACK -> "after the caller's transaction rolled back";
+            case CALLER_COMPLETED -> "after the caller's transaction completed";
+        };
     }
 }

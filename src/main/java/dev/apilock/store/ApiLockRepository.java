@@ -1,10 +1,10 @@
 package dev.apilock.store;
 
 import dev.apilock.ApiLockException;
+import dev.apilock.ApiLockSetupException;
 import dev.apilock.LockInfo;
-import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
-import jakarta.persistence.EntityTransaction;
+import jakarta.persistence.PersistenceException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -12,17 +12,19 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
-import org.hibernate.Session;
+import org.hibernate.StatelessSession;
+import org.hibernate.engine.spi.SessionFactoryImplementor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads and writes {@code api_locks}. Every operation runs in its own short transaction on its
- * own {@link EntityManager} and connection, never joining a caller's transaction: a lock that
- * became visible only when the caller commits would be no lock. Thread-safe.
+ * Reads and writes {@code api_locks}. Every operation runs in a short transaction of its own on a
+ * connection of its own, never in the caller's, whatever the host ({@link OwnTransactions}): a lock
+ * that became visible only when the caller commits, or that the caller's rollback undid, would be no
+ * lock. Thread-safe.
  *
- * <p>Writes go through the native statements of {@link LockSql}, on the JDBC connection of the
- * EntityManager, so that an acquisition costs one round trip on PostgreSQL; reads use JPQL.
+ * <p>Writes go through the native statements of {@link LockSql}, so that an acquisition costs one
+ * round trip on PostgreSQL; reads use JPQL, in a stateless session on apilock's own connection.
  * Failures of the database come out as {@link ApiLockException} naming the lock and the cause.
  */
 public final class ApiLockRepository {
@@ -36,13 +38,51 @@ public final class ApiLockRepository {
 
     private static final int WRITE_ATTEMPTS = 3;
 
-    private final EntityManagerFactory entityManagerFactory;
+    private final SessionFactoryImplementor sessionFactory;
+    private final OwnTransactions transactions;
+    private final CallerTransactions callerTransactions;
 
     /** Chosen from the first connection that works; not cached if that fails. */
     private volatile LockSql sql;
 
+    /**
+     * @throws ApiLockSetupException the factory is not Hibernate's, or its persistence unit does not
+     *                               manage {@link ApiLockEntity}; the message names the fix
+     */
     public ApiLockRepository(EntityManagerFactory entityManagerFactory) {
-        this.entityManagerFactory = Objects.requireNonNull(entityManagerFactory, "entityManagerFactory");
+        Objects.requireNonNull(entityManagerFactory, "entityManagerFactory");
+        this.sessionFactory = hibernate(entityManagerFactory);
+        requireEntity(sessionFactory);
+        this.transactions = OwnTransactions.of(sessionFactory);
+        this.callerTransactions = CallerTransactions.of(transactions.transactionManager());
+    }
+
+    private static SessionFactoryImplementor hibernate(EntityManagerFactory entityManagerFactory) {
+        try {
+            return entityManagerFactory.unwrap(SessionFactoryImplementor.class);
+        } catch (PersistenceException | IllegalArgumentException e) {
+            throw new ApiLockSetupException("apilock needs Hibernate ORM 7 as the persistence provider; "
+                    + entityManagerFactory.getClass().getName() + " is not Hibernate's: " + e.getMessage(), e);
+        }
+    }
+
+    private static void requireEntity(SessionFactoryImplementor sessionFactory) {
+        try {
+            sessionFactory.getMetamodel().entity(ApiLockEntity.class);
+        } catch (IllegalArgumentException e) {
+            String unit = sessionFactory.getName() == null ? "" : " '" + sessionFactory.getName() + "'";
+            throw new ApiLockSetupException("The persistence unit" + unit + " does not manage "
+                    + ApiLockEntity.class.getName() + ": add it to the unit (persistence.xml: <class>"
+                    + ApiLockEntity.class.getName() + "</class>; Spring Boot: @EntityScan(basePackageClasses ="
+                    + " {YourEntity.class, ApiLockEntity.class}); Quarkus: keep dev.apilock.store in"
+                    + " quarkus.hibernate-orm.packages if you set it), or give apilock a unit of its own with"
+                    + " ApiLockPersistence.createEntityManagerFactory(dataSource)");
+        }
+    }
+
+    /** The caller's transactions that locks taken through this repository can wait for. */
+    public CallerTransactions callerTransactions() {
+        return callerTransactions;
     }
 
     /**
@@ -170,53 +210,42 @@ public final class ApiLockRepository {
 
     /** The origin's lookup: the latest active lock of a type, by acquisition time then id. */
     public Optional<LockInfo> findLatestActive(String lockType) {
-        return inTransaction(em -> em.createQuery(LATEST_ACTIVE.formatted(jpqlNow(em)), ApiLockEntity.class)
+        return inSession((session, sql) -> session.createQuery(LATEST_ACTIVE.formatted(sql.jpqlNow()), ApiLockEntity.class)
                         .setParameter("type", lockType)
                         .setMaxResults(1)
-                        .getResultStream()
+                        .getResultList()
+                        .stream()
                         .findFirst()
                         .map(ApiLockEntity::toInfo),
                 "Could not look up the holder of lock type " + lockType);
     }
 
-    /** Runs JPA work in a short read-write transaction of its own. */
-    <R> R inTransaction(Function<EntityManager, R> work, String failure) {
-        EntityManager em = entityManagerFactory.createEntityManager();
-        EntityTransaction transaction = em.getTransaction();
-        try {
-            transaction.begin();
-            R result = work.apply(em);
-            transaction.commit();
-            return result;
-        } catch (ApiLockException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw new ApiLockException(failure + ": " + rootMessage(e), e);
-        } finally {
-            if (transaction.isActive()) {
-                rollbackQuietly(transaction);
+    /**
+     * Runs JPQL work in a stateless session on apilock's own connection, in auto-commit mode: each
+     * query reads committed data, whatever transaction the caller has open.
+     */
+    <R> R inSession(SessionWork<R> work, String failure) {
+        return withConnection((connection, sql) -> {
+            try (StatelessSession session = sessionFactory.openStatelessSession(connection)) {
+                return work.run(session, sql);
             }
-            closeQuietly(em);
-        }
+        }, e -> failure);
     }
 
-    /** Runs JDBC work on the connection of a new EntityManager, with this database's dialect. */
+    /**
+     * Runs JDBC work on apilock's own connection ({@link OwnTransactions}), with this database's
+     * dialect. The connection is in auto-commit mode; work that opens a transaction ends it.
+     */
     <R> R withConnection(ConnectionWork<R> work, Function<Exception, String> failure) {
-        EntityManager em = entityManagerFactory.createEntityManager();
         try {
-            return em.unwrap(Session.class).doReturningWork(connection -> work.run(connection, dialect(connection)));
+            return transactions.run(connection -> work.run(connection, dialect(connection)));
         } catch (ApiLockException e) {
             throw e;
-        } catch (RuntimeException e) {
+        } catch (ConnectionUnavailableException e) {
+            throw new ApiLockException(failure.apply(e) + ": " + e.getMessage(), e);
+        } catch (SQLException | RuntimeException e) {
             throw new ApiLockException(failure.apply(e) + ": " + rootMessage(e), e);
-        } finally {
-            closeQuietly(em);
         }
-    }
-
-    /** The database clock as a JPQL expression, for queries that judge expiry. */
-    String jpqlNow(EntityManager em) {
-        return em.unwrap(Session.class).doReturningWork(this::dialect).jpqlNow();
     }
 
     /** A single-row write that loses a deadlock is simply run again, a few times. */
@@ -241,27 +270,6 @@ public final class ApiLockRepository {
             log.debug("apilock uses the {} dialect", chosen.name());
         }
         return chosen;
-    }
-
-    /**
-     * Closing returns the connection to the pool, which fails on a connection the database has
-     * dropped. By then the work has committed or already failed: a close failure must neither
-     * undo a lock that was taken nor replace the failure that tells what went wrong.
-     */
-    private static void closeQuietly(EntityManager em) {
-        try {
-            em.close();
-        } catch (RuntimeException e) {
-            log.debug("Closing the EntityManager failed: {}", rootMessage(e));
-        }
-    }
-
-    private static void rollbackQuietly(EntityTransaction transaction) {
-        try {
-            transaction.rollback();
-        } catch (RuntimeException e) {
-            log.debug("Rollback failed after an earlier failure", e);
-        }
     }
 
     /**
@@ -301,5 +309,10 @@ public final class ApiLockRepository {
     @FunctionalInterface
     interface ConnectionWork<R> {
         R run(Connection connection, LockSql sql) throws SQLException;
+    }
+
+    @FunctionalInterface
+    interface SessionWork<R> {
+        R run(StatelessSession session, LockSql sql) throws SQLException;
     }
 }

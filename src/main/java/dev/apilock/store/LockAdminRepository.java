@@ -2,7 +2,6 @@ package dev.apilock.store;
 
 import dev.apilock.LockInfo;
 import jakarta.persistence.EntityManagerFactory;
-import jakarta.persistence.TypedQuery;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Instant;
@@ -12,7 +11,8 @@ import java.util.Optional;
 /**
  * The administrative side of {@code api_locks}: listing active locks and history, an operator's
  * release, purging old history. Reads use JPQL; writes use the dialect's native statements, which
- * keep the one-active-lock index consistent. Each call is a short transaction of its own.
+ * keep the one-active-lock index consistent. Each call is a short transaction of its own, outside
+ * any transaction of the caller's, committed when it returns.
  * Thread-safe. Arguments are validated by the caller.
  */
 public final class LockAdminRepository {
@@ -37,9 +37,10 @@ public final class LockAdminRepository {
 
     /** Unreleased, unexpired locks by the database clock, of one type or (null) all, newest first. */
     public List<LockInfo> findActive(String lockType) {
-        return locks.inTransaction(em -> em.createQuery(ACTIVE.formatted(locks.jpqlNow(em)), ApiLockEntity.class)
+        return locks.inSession((session, sql) -> session.createQuery(ACTIVE.formatted(sql.jpqlNow()), ApiLockEntity.class)
                         .setParameter("type", lockType)
-                        .getResultStream()
+                        .getResultList()
+                        .stream()
                         .map(ApiLockEntity::toInfo)
                         .toList(),
                 "Could not list the active locks" + ofType(lockType));
@@ -47,17 +48,19 @@ public final class LockAdminRepository {
 
     /** The newest {@code limit} rows of one type or (null) all types, newest first. */
     public List<LockInfo> findHistory(String lockType, int limit) {
-        return locks.inTransaction(em -> {
-            TypedQuery<ApiLockEntity> query = em.createQuery(HISTORY, ApiLockEntity.class)
-                    .setParameter("type", lockType)
-                    .setMaxResults(limit);
-            return query.getResultStream().map(ApiLockEntity::toInfo).toList();
-        }, "Could not read the lock history" + ofType(lockType));
+        return locks.inSession((session, sql) -> session.createQuery(HISTORY, ApiLockEntity.class)
+                        .setParameter("type", lockType)
+                        .setMaxResults(limit)
+                        .getResultList()
+                        .stream()
+                        .map(ApiLockEntity::toInfo)
+                        .toList(),
+                "Could not read the lock history" + ofType(lockType));
     }
 
     /** The row of a lock id, whatever its state. */
     public Optional<LockInfo> find(String lockId) {
-        return locks.inTransaction(em -> Optional.ofNullable(em.find(ApiLockEntity.class, lockId))
+        return locks.inSession((session, sql) -> Optional.ofNullable(session.get(ApiLockEntity.class, lockId))
                         .map(ApiLockEntity::toInfo),
                 "Could not look up lock " + lockId);
     }

@@ -69,7 +69,7 @@ abstract class LockSql {
     /**
      * Reclaims an expired lock of the type, inserts the new lock if the type is free, draws its
      * fencing token and reads the type's latest active lock, all in one transaction that this
-     * method begins and ends. Leaves the connection's auto-commit as it found it.
+     * method begins and ends, on apilock's own connection in auto-commit mode.
      */
     abstract AcquireAttempt acquire(Connection connection, NewLock lock) throws SQLException;
 
@@ -180,14 +180,11 @@ abstract class LockSql {
     /**
      * Runs {@code attempt} in an explicit transaction, for databases that cannot pipeline. If it
      * fails with an error {@code lostRace} accepts (a duplicate key, a deadlock victim), rolls
-     * back and answers "not acquired" with the current holder from {@code latestSql}.
+     * back and answers "not acquired" with the current holder from {@code latestSql}. The
+     * connection is apilock's own, in auto-commit mode ({@link OwnTransactions}), and is left so.
      */
     AcquireAttempt inTransaction(Connection connection, NewLock lock, String latestSql, SqlWork attempt,
                                  LostRace lostRace) throws SQLException {
-        boolean autoCommit = connection.getAutoCommit();
-        if (!autoCommit) {
-            connection.commit(); // start from a clean transaction boundary
-        }
         connection.setAutoCommit(false);
         try {
             AcquireAttempt result = attempt.run();
@@ -205,7 +202,7 @@ abstract class LockSql {
             connection.rollback();
             throw e;
         } finally {
-            connection.setAutoCommit(autoCommit);
+            connection.setAutoCommit(true);
         }
     }
 

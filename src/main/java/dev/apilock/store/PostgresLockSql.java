@@ -12,8 +12,8 @@ import java.sql.SQLException;
  * into a quiet zero-row insert instead of a unique-violation error in the server log.
  *
  * <p>An acquisition is one round trip: the four statements below go out as one pipeline with a
- * single Sync, which PostgreSQL runs as one implicit transaction committed at the Sync (when
- * auto-commit is on, as here). Under READ COMMITTED each statement takes a fresh snapshot, so the
+ * single Sync, which PostgreSQL runs as one implicit transaction committed at the Sync (apilock's
+ * connections are in auto-commit mode, see {@link OwnTransactions}). Under READ COMMITTED each statement takes a fresh snapshot, so the
  * insert sees the reclaim, and the token draw and the final check see the insert. {@code now()}
  * is the transaction's start for all four; expiry is judged against it, which errs towards
  * judging a lock live a moment longer.
@@ -79,10 +79,6 @@ final class PostgresLockSql extends LockSql {
 
     @Override
     AcquireAttempt acquire(Connection connection, NewLock lock) throws SQLException {
-        boolean autoCommit = connection.getAutoCommit();
-        if (!autoCommit) {
-            connection.setAutoCommit(true);
-        }
         try (PreparedStatement statement = connection.prepareStatement(ACQUIRE)) {
             int expires = Math.toIntExact(lock.expiresSeconds());
             bind(statement,
@@ -102,10 +98,6 @@ final class PostgresLockSql extends LockSql {
             statement.getMoreResults();         // latest active
             try (ResultSet latest = statement.getResultSet()) {
                 return readLatest(latest, lock, inserted).withReclaimed(reclaimed);
-            }
-        } finally {
-            if (!autoCommit) {
-                connection.setAutoCommit(false);
             }
         }
     }

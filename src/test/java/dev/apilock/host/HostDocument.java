@@ -20,6 +20,10 @@ public class HostDocument {
     @Column(name = "written_with_token", nullable = false)
     private long writtenWithToken;
 
+    /** Incremented by every write: a lost update shows as a revision lower than the writes made. */
+    @Column(name = "revision", nullable = false)
+    private long revision;
+
     protected HostDocument() {
     }
 
@@ -35,5 +39,16 @@ public class HostDocument {
 
     public long getWrittenWithToken() {
         return writtenWithToken;
+    }
+
+    public long getRevision() {
+        return revision;
+    }
+
+    /** A new revision written under the lock with {@code token}. */
+    public void revise(String newTitle, long token) {
+        this.title = newTitle;
+        this.writtenWithToken = token;
+        this.revision++;
     }
 }

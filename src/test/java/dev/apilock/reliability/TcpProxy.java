@@ -67,7 +67,7 @@ final class TcpProxy implements AutoCloseable {
     }
 
     /** Drops every open connection but keeps accepting new ones, as a network blip. */
-    void dropConnections() {
+    synchronized void dropConnections() {
         for (Socket socket : sockets) {
             closeQuietly(socket);
         }
@@ -102,15 +102,33 @@ final class TcpProxy implements AutoCloseable {
         while (!listening.isClosed()) {
             try {
                 Socket client = listening.accept();
+                if (!admit(listening, client)) {
+                    continue;
+                }
                 Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
-                sockets.add(client);
-                sockets.add(upstream);
+                if (!admit(listening, upstream)) {
+                    closeQuietly(client);
+                    continue;
+                }
                 pump(client, upstream);
                 pump(upstream, client);
             } catch (IOException e) {
                 // closed by cut(), or one connection failed: go on while listening
             }
         }
+    }
+
+    /**
+     * Keeps a socket for {@link #dropConnections()}, unless a cut came between its accept and now:
+     * a connection accepted as the cut happened must not outlive it.
+     */
+    private synchronized boolean admit(ServerSocket listening, Socket socket) {
+        if (server != listening) {
+            closeQuietly(socket);
+            return false;
+        }
+        sockets.add(socket);
+        return true;
     }
 
     private void pump(Socket from, Socket to) {
