@@ -154,7 +154,7 @@ final class CliDatabase implements AutoCloseable {
     }
 
     private SimpleDataSource dataSource() {
-        return new SimpleDataSource(url, user, password, kind.driverClass(), () -> refuseConnections.getAsBoolean());
+        return new SimpleDataSource(url, user, password, () -> refuseConnections.getAsBoolean());
     }
 
     private Connection connect(SimpleDataSource dataSource) {

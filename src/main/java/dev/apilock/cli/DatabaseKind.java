@@ -6,20 +6,18 @@ import java.util.Optional;
 /** The databases the command line works on, told apart by their JDBC URL alone. */
 enum DatabaseKind {
 
-    H2("jdbc:h2:", "h2", "H2", "org.h2.Driver"),
-    POSTGRESQL("jdbc:postgresql:", "postgresql", "PostgreSQL", "org.postgresql.Driver"),
-    MARIADB("jdbc:mariadb:", "mariadb", "MariaDB", "org.mariadb.jdbc.Driver");
+    H2("jdbc:h2:", "h2", "H2"),
+    POSTGRESQL("jdbc:postgresql:", "postgresql", "PostgreSQL"),
+    MARIADB("jdbc:mariadb:", "mariadb", "MariaDB");
 
     private final String urlPrefix;
     private final String liquibaseName;
     private final String productName;
-    private final String driverClass;
 
-    DatabaseKind(String urlPrefix, String liquibaseName, String productName, String driverClass) {
+    DatabaseKind(String urlPrefix, String liquibaseName, String productName) {
         this.urlPrefix = urlPrefix;
         this.liquibaseName = liquibaseName;
         this.productName = productName;
-        this.driverClass = driverClass;
     }
 
     static Optional<DatabaseKind> of(String url) {
@@ -40,9 +38,5 @@ enum DatabaseKind {
     /** As {@code DatabaseMetaData.getDatabaseProductName()} names it, which is how Hibernate picks its dialect. */
     String productName() {
         return productName;
-    }
-
-    String driverClass() {
-        return driverClass;
     }
 }

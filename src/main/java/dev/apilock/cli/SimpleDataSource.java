@@ -2,11 +2,9 @@ package dev.apilock.cli;
 
 import java.io.PrintWriter;
 import java.sql.Connection;
-import java.sql.Driver;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
-import java.util.Properties;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 import java.util.concurrent.TimeUnit;
@@ -14,10 +12,9 @@ import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
- * A new connection for every request, from the URL's own driver: a command runs a handful of
- * statements and exits, so a pool would only add start-up time, and asking {@link DriverManager}
- * would load and initialise every driver in the jar first. Opening an H2 database that another
- * process is handing over is retried for a while.
+ * A new connection for every request, through {@link DriverManager}: a command runs a handful of
+ * statements and exits, so a pool would only add start-up time. Opening an H2 database that
+ * another process is handing over is retried for a while.
  */
 final class SimpleDataSource implements DataSource {
 
@@ -31,19 +28,14 @@ final class SimpleDataSource implements DataSource {
     private final String url;
     private final String user;
     private final String password;
-    private final String driverClass;
-    private final BooleanSupplier refuse;
-    private Driver driver;
 
-    /**
-     * @param driverClass the JDBC driver for {@code url}
-     * @param refuse      while true, {@link #getConnection()} fails at once: apilock is being stopped
-     */
-    SimpleDataSource(String url, String user, String password, String driverClass, BooleanSupplier refuse) {
+    private final BooleanSupplier refuse;
+
+    /** @param refuse while true, {@link #getConnection()} fails at once: apilock is being stopped */
+    SimpleDataSource(String url, String user, String password, BooleanSupplier refuse) {
         this.url = url;
         this.user = user;
         this.password = password;
-        this.driverClass = driverClass;
         this.refuse = refuse;
     }
 
@@ -56,7 +48,7 @@ final class SimpleDataSource implements DataSource {
                 throw new SQLException("apilock is stopping: no new connections", "57P01");
             }
             try {
-                return connect(user, password);
+                return DriverManager.getConnection(url, user, password);
             } catch (SQLException e) {
                 if (!h2HandingOver(e) || System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay) > deadline) {
                     throw e;
@@ -89,33 +81,7 @@ final class SimpleDataSource implements DataSource {
 
     @Override
     public Connection getConnection(String username, String password) throws SQLException {
-        return connect(username, password);
-    }
-
-    private Connection connect(String username, String password) throws SQLException {
-        Properties properties = new Properties();
-        if (username != null) {
-            properties.setProperty("user", username);
-        }
-        if (password != null) {
-            properties.setProperty("password", password);
-        }
-        Connection connection = driver().connect(url, properties);
-        if (connection == null) {
-            throw new SQLException("No driver for " + Redaction.url(url), "08001");
-        }
-        return connection;
-    }
-
-    private synchronized Driver driver() throws SQLException {
-        if (driver == null) {
-            try {
-                driver = (Driver) Class.forName(driverClass).getDeclaredConstructor().newInstance();
-            } catch (ReflectiveOperationException | LinkageError e) {
-                throw new SQLException("Cannot load the JDBC driver " + driverClass + ": " + e, "08001", e);
-            }
-        }
-        return driver;
+        return DriverManager.getConnection(url, username, password);
     }
 
     @Override
