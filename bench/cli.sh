@@ -4,30 +4,32 @@
 #
 #   bench/cli.sh                                  # target/apilock, the launcher mvn package builds
 #   bench/cli.sh --cli 'java -jar old-cli.jar'    # any other way of starting it, e.g. an older build
-#   bench/cli.sh --runs 9 --databases embedded --label quiet-machine
+#   bench/cli.sh --cli 'java -jar old-cli.jar' --cli target/apilock    # both, run by turns
+#   bench/cli.sh --runs 9 --databases embedded --label quiet-machine --out results.md
 #
 # Each command is run once to warm up (the first run also creates the embedded database or the
-# PostgreSQL schema), then --runs times; the table gives the median, minimum and maximum of wall
-# and CPU (user + system) seconds, with the load average before and after, since other work on
-# the machine moves these numbers. PostgreSQL: APILOCK_BENCH_POSTGRES_URL (default the local
-# server's database test, schema apilock_bench, created if missing) and APILOCK_BENCH_POSTGRES_USER.
+# PostgreSQL schema), then --runs times; with several --cli, they take turns run by run, so that
+# they meet the same load. The table gives the median, minimum and maximum of wall and CPU (user
+# + system) seconds, with the load average before and after, since other work on the machine
+# moves these numbers. PostgreSQL: APILOCK_BENCH_POSTGRES_URL (default the local server's
+# database test, schema apilock_bench, created afresh) and APILOCK_BENCH_POSTGRES_USER.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
-cli="$here/target/apilock"
+clis=()
 runs=5
 databases=embedded,postgresql
 label=""
 out=""
 
 usage() {
-  sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
   exit "${1:-0}"
 }
 
 while [ $# -gt 0 ]; do
   case $1 in
-    --cli) cli=$2; shift 2 ;;
+    --cli) clis+=("$2"); shift 2 ;;
     --runs) runs=$2; shift 2 ;;
     --databases) databases=$2; shift 2 ;;
     --label) label=$2; shift 2 ;;
@@ -36,13 +38,21 @@ while [ $# -gt 0 ]; do
     *) echo "bench/cli.sh: unknown argument $1" >&2; usage 64 ;;
   esac
 done
+[ ${#clis[@]} -gt 0 ] || clis=("$here/target/apilock")
+for n in "${!clis[@]}"; do # the commands run in directories of their own: make a relative program path absolute
+  read -r program rest <<< "${clis[$n]}"
+  if [[ $program == */* && $program != /* && -e $program ]]; then
+    clis[$n]="$(cd "$(dirname "$program")" && pwd)/$(basename "$program")${rest:+ $rest}"
+  fi
+done
 
 [ -x /usr/bin/time ] || { echo "bench/cli.sh: needs /usr/bin/time (Debian package time)" >&2; exit 69; }
-read -r -a cli_words <<< "$cli"
-if [ "${cli_words[0]}" = "$here/target/apilock" ] && [ ! -x "${cli_words[0]}" ]; then
-  echo "bench/cli.sh: no launcher at target/apilock: run mvn package first" >&2
-  exit 69
-fi
+for cli in "${clis[@]}"; do
+  if [ "$cli" = "$here/target/apilock" ] && [ ! -x "$cli" ]; then
+    echo "bench/cli.sh: no launcher at target/apilock: run mvn package first" >&2
+    exit 69
+  fi
+done
 
 pg_url=${APILOCK_BENCH_POSTGRES_URL:-jdbc:postgresql://127.0.0.1:5432/test?currentSchema=apilock_bench}
 pg_user=${APILOCK_BENCH_POSTGRES_USER:-postgres}
@@ -57,34 +67,43 @@ median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]
 minimum() { sort -g | head -1; }
 maximum() { sort -g | tail -1; }
 
-# One timed process: appends "wall cpu" to $work/times; the command's own output goes to $work/last.
+# One timed process of CLI number $1: appends "wall cpu" to $work/times-$1; its output goes to $work/last.
 timed() {
-  if ! /usr/bin/time -f '%e %U %S' -o "$work/time" "${cli_words[@]}" "$@" > "$work/last" 2>&1; then
-    echo "bench/cli.sh: '$cli $*' failed:" >&2
+  local n=$1; shift
+  local words
+  read -r -a words <<< "${clis[$n]}"
+  if ! /usr/bin/time -f '%e %U %S' -o "$work/time" "${words[@]}" "$@" > "$work/last" 2>&1; then
+    echo "bench/cli.sh: '${clis[$n]} $*' failed:" >&2
     cat "$work/last" >&2
     exit 70
   fi
-  awk '{ printf "%.2f %.2f\n", $1, $2 + $3 }' "$work/time" >> "$work/times"
+  awk '{ printf "%.2f %.2f\n", $1, $2 + $3 }' "$work/time" >> "$work/times-$n"
 }
 
-results=()
+declare -A results
 
 measure() { # database, label, args...
   local database=$1 name=$2; shift 2
-  rm -f "$work/times"
-  timed "$@" # warm-up: page cache, the JVM's archive, the database's first use
-  rm -f "$work/times"
+  local n
+  for n in "${!clis[@]}"; do
+    timed "$n" "$@" # warm-up: page cache, the JVM's archive, the database's first use
+    rm -f "$work/times-$n"
+  done
   local before after
   before=$(load)
   for _ in $(seq "$runs"); do
-    timed "$@"
+    for n in "${!clis[@]}"; do
+      timed "$n" "$@"
+    done
   done
   after=$(load)
-  local wall cpu
-  wall=$(cut -d' ' -f1 "$work/times")
-  cpu=$(cut -d' ' -f2 "$work/times")
-  results+=("| \`$name\` | $database | $(median <<< "$wall") | $(minimum <<< "$wall")–$(maximum <<< "$wall") | $(median <<< "$cpu") | $(minimum <<< "$cpu")–$(maximum <<< "$cpu") | $before / $after |")
-  echo "  $database $name: wall $(tr '\n' ' ' <<< "$wall")| cpu $(tr '\n' ' ' <<< "$cpu")" >&2
+  for n in "${!clis[@]}"; do
+    local wall cpu
+    wall=$(cut -d' ' -f1 "$work/times-$n")
+    cpu=$(cut -d' ' -f2 "$work/times-$n")
+    results[$n]+="| \`$name\` | $database | $(median <<< "$wall") | $(minimum <<< "$wall")–$(maximum <<< "$wall") | $(median <<< "$cpu") | $(minimum <<< "$cpu")–$(maximum <<< "$cpu") | $before / $after |"$'\n'
+    echo "  ${clis[$n]}: $database $name: wall $(tr '\n' ' ' <<< "$wall")| cpu $(tr '\n' ' ' <<< "$cpu")" >&2
+  done
 }
 
 run_commands() { # database, connection args...
@@ -125,11 +144,15 @@ java_version=$("${JAVA_HOME:+$JAVA_HOME/bin/}java" -version 2>&1 | head -1 || tr
 report=$(
   echo "### apilock command line${label:+: $label}, $started"
   echo
-  echo "\`$cli\`, $runs runs after a warm-up; $(nproc) cores, $java_version; load average (1 min) before / after."
-  echo
-  echo "| command | database | wall s, median | wall s, range | CPU s, median | CPU s, range | load |"
-  echo "|---|---|---:|---:|---:|---:|---:|"
-  printf '%s\n' "${results[@]}"
+  echo "$runs runs after a warm-up$([ ${#clis[@]} -gt 1 ] && echo ", the commands below taking turns"); $(nproc) cores, $java_version; load average (1 min) before / after."
+  for n in "${!clis[@]}"; do
+    echo
+    echo "\`${clis[$n]}\`"
+    echo
+    echo "| command | database | wall s, median | wall s, range | CPU s, median | CPU s, range | load |"
+    echo "|---|---|---:|---:|---:|---:|---:|"
+    printf '%s' "${results[$n]}"
+  done
 )
 echo "$report"
 if [ -n "$out" ]; then
