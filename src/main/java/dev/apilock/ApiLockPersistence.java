@@ -9,6 +9,7 @@ import org.hibernate.cfg.JdbcSettings;
 import org.hibernate.cfg.SchemaToolingSettings;
 import org.hibernate.cfg.TransactionSettings;
 import org.hibernate.jpa.HibernatePersistenceConfiguration;
+import org.hibernate.jpa.HibernatePersistenceProvider;
 
 /**
  * A standalone Hibernate {@link EntityManagerFactory} for apilock alone, on a {@link DataSource}
@@ -64,7 +65,9 @@ public final class ApiLockPersistence {
             if (hostTransactions != null) {
                 unit.property(TransactionSettings.JTA_PLATFORM, new HostJtaPlatform(hostTransactions));
             }
-            return unit.createEntityManagerFactory();
+            // Hibernate's provider itself, not jakarta.persistence.Persistence: a host may restrict
+            // the providers Persistence finds (Quarkus admits only its own, build-time units).
+            return new HibernatePersistenceProvider().createEntityManagerFactory(unit);
         } catch (RuntimeException e) {
             throw new ApiLockException("Could not create the apilock EntityManagerFactory: " + e.getMessage(), e);
         }

@@ -146,7 +146,7 @@ final class HeldLock implements LockHandle {
             long sentNanos = System.nanoTime();
             Optional<Lease> lease;
             try {
-                lease = repository.extend(lockId(), seconds);
+                lease = repository.extend(type.name(), lockId(), seconds);
             } catch (ApiLockException e) {
                 markLost("the extension failed: " + e.getMessage());
                 throw e;

@@ -56,12 +56,12 @@ public final class LockAdmin {
 
     /** Every lock held now (unreleased and unexpired), newest first. */
     public List<LockInfo> active() {
-        return repository.findActive(null);
+        return repository.findActive();
     }
 
     /** The lock of {@code typeName} held now, if any. */
     public Optional<LockInfo> active(String typeName) {
-        return repository.findActive(LockType.requireName(typeName)).stream().findFirst();
+        return repository.findActive(LockType.requireName(typeName));
     }
 
     /** The newest {@code limit} acquisitions of every type, newest first, with what became of them. */
@@ -110,7 +110,7 @@ public final class LockAdmin {
         LockType.requireName(typeName);
         // Retried only when the holder changed between our read and our update.
         for (int attempt = 1; attempt <= FORCE_RELEASE_ATTEMPTS; attempt++) {
-            Optional<LockInfo> holder = repository.findActive(typeName).stream().findFirst();
+            Optional<LockInfo> holder = repository.findActive(typeName);
             if (holder.isEmpty()) {
                 return Optional.empty();
             }

@@ -14,8 +14,10 @@ public interface LockHandle {
     String lockId();
 
     /**
-     * A number strictly larger than that of every earlier holder. Pass it to the resource you
-     * protect so it can refuse writes from a holder whose lock expired meanwhile.
+     * A number strictly larger than that of every earlier holder of this lock type, whatever
+     * process it ran in, across crashes and restarts of the database. Pass it to the resource you
+     * protect so it can refuse writes from a holder whose lock expired meanwhile. Tokens of
+     * different types are unrelated.
      */
     long fencingToken();
 

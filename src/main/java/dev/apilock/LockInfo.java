@@ -11,7 +11,7 @@ import java.time.Instant;
  * @param referenceId   the request or correlation id given at acquisition
  * @param acquiredAt    when it was acquired, by the database clock
  * @param expiresAt     when it expires (or expired), by the database clock
- * @param fencingToken  strictly larger than the token of every earlier holder of any type
+ * @param fencingToken  strictly larger than the token of every earlier holder of the same type
  * @param released      whether it has been released (by its holder, an operator or reclaim)
  * @param releasedAt    when it was released, or null while unreleased
  * @param releaseReason why it was released, or null while unreleased

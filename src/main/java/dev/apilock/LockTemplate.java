@@ -252,7 +252,7 @@ public class LockTemplate implements LockOperations {
     /** Never throws: a lock that cannot be released expires by itself. */
     private void release(HeldLock lock, Throwable failure, ReleasedWhen when) {
         try {
-            boolean released = lock.releasing(() -> repository.release(lock.lockId()));
+            boolean released = lock.releasing(() -> repository.release(lock.type().name(), lock.lockId()));
             if (released) {
                 lock.releasedWhen(when);
                 log.debug("Released lock {} of type {} {}", lock.lockId(), lock.type().name(), describe(when));

@@ -80,7 +80,7 @@ abstract class ExtensionContractTest extends DatabaseTest {
     void extendOfAForceReleasedLockFails() {
         LockType type = newType(MINUTE);
         template.execute(type, "req", "alice", lock -> {
-            assertThat(new ApiLockRepository(factory).release(lock.lockId())).isTrue(); // as an operator would
+            assertThat(new ApiLockRepository(factory).forceRelease(lock.lockId())).isTrue(); // as an operator would
             assertThat(lock.extend(Duration.ofSeconds(30))).isFalse();
             assertThatThrownBy(lock::checkHeld).isInstanceOf(ApiLockLostException.class);
             return null;
@@ -157,7 +157,7 @@ abstract class ExtensionContractTest extends DatabaseTest {
         RecordingListener events = new RecordingListener();
         LockTemplate keeping = new LockTemplate(factory, events);
         keeping.execute(type, "req", "alice", lock -> {
-            assertThat(new ApiLockRepository(factory).release(lock.lockId())).isTrue(); // an operator steps in
+            assertThat(new ApiLockRepository(factory).forceRelease(lock.lockId())).isTrue(); // an operator steps in
             String thief = otherInstance.execute(type, "req-2", "bob", LockHandle::lockId);
             assertThat(thief).isNotEqualTo(lock.lockId());
             long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();

@@ -13,6 +13,7 @@ import dev.apilock.host.TrackedDataSource;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -199,6 +200,53 @@ abstract class HostTransactionContractTest extends DatabaseTest {
             assertThat(document(id).getRevision()).isZero();
             assertThat(table.count("lock_type = ? AND NOT released", type.name())).isZero();
             assertFree(type, "req-2");
+        }
+
+        /**
+         * A JTA transaction marked rollback-only can never commit the callback's writes: the lock
+         * goes at once. Spring's rollback-only mark is the caller's status object's, invisible to
+         * apilock, which then releases after the rollback.
+         */
+        @Test
+        void aTransactionThatCanOnlyRollBackDoesNotKeepTheLock() {
+            LockType type = newType(MINUTE);
+            long id = newDocument();
+            LockHandle handle;
+            try (CallerTransaction tx = host.begin()) {
+                handle = locks.execute(type, "req-1", "alice", lock -> {
+                    revise(tx, id, "doomed", lock);
+                    tx.setRollbackOnly();
+                    return lock;
+                });
+                boolean jta = mode() == Mode.JTA || mode() == Mode.JTA_OWN_POOL;
+                assertThat(handle.releasedWhen()).as("released before the rollback")
+                        .isEqualTo(jta || !mode().callerVisible() ? Optional.of(ReleasedWhen.CALLBACK_RETURNED)
+                                : Optional.empty());
+                tx.rollback();
+            }
+            assertThat(handle.releasedWhen()).isPresent();
+            assertThat(document(id).getRevision()).isZero();
+            assertFree(type, "req-2");
+        }
+
+        /** Listeners and the handle tell when the release happened. */
+        @Test
+        void theReleasedEventSaysWhenTheReleaseHappened() {
+            LockType type = newType(MINUTE);
+            List<String> heard = java.util.Collections.synchronizedList(new ArrayList<>());
+            LockTemplate observed = new LockTemplate(host.unitForLocks(), new LockListener() {
+                @Override
+                public void released(LockHandle lock, Duration heldFor) {
+                    heard.add(lock.lockId() + " " + lock.releasedWhen().orElse(null));
+                }
+            });
+            String lockId;
+            try (CallerTransaction tx = host.begin()) {
+                lockId = observed.execute(type, "req-1", "alice", LockHandle::lockId);
+                tx.commit();
+            }
+            assertThat(heard).containsExactly(lockId + " " + (mode().callerVisible()
+                    ? ReleasedWhen.CALLER_COMMITTED : ReleasedWhen.CALLBACK_RETURNED));
         }
 
         @Test

@@ -50,6 +50,8 @@ abstract class LockAdminContractTest extends DatabaseTest {
         };
         table.execute("UPDATE api_locks SET acquired_at = " + shift.formatted("acquired_at")
                 + (expiryToo ? ", expires_at = " + shift.formatted("expires_at") : "") + " WHERE id = ?", lockId);
+        table.execute("UPDATE api_lock_holders SET acquired_at = " + shift.formatted("acquired_at")
+                + (expiryToo ? ", expires_at = " + shift.formatted("expires_at") : "") + " WHERE lock_id = ?", lockId);
     }
 
     @Nested

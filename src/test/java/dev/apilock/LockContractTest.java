@@ -569,7 +569,7 @@ abstract class LockContractTest extends DatabaseTest {
                 em.close();
             }
             assertThat(table.queryLong("SELECT COUNT(*) FROM DATABASECHANGELOG WHERE author = 'apilock'"))
-                    .as("apilock's change sets applied once").isEqualTo(4);
+                    .as("apilock's change sets applied once").isEqualTo(kind() == TestDatabase.Kind.POSTGRESQL ? 4 : 3);
         } finally {
             hostUnit.close();
         }

@@ -29,19 +29,22 @@ public final class LockTable {
         return queryLong("SELECT COUNT(*) FROM api_locks WHERE " + where, parameters);
     }
 
-    /** Every row, ordered by id, as text: two equal snapshots mean nothing was written. */
+    /** Every row of both tables, as text: two equal snapshots mean nothing was written. */
     public List<String> snapshot() {
         List<String> rows = new ArrayList<>();
-        try (Connection connection = database.connect();
-             Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT * FROM api_locks ORDER BY id")) {
-            int columns = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                StringBuilder row = new StringBuilder();
-                for (int i = 1; i <= columns; i++) {
-                    row.append(rs.getMetaData().getColumnName(i)).append('=').append(rs.getString(i)).append(' ');
+        try (Connection connection = database.connect(); Statement statement = connection.createStatement()) {
+            for (String query : List.of("SELECT * FROM api_locks ORDER BY id",
+                    "SELECT * FROM api_lock_holders ORDER BY lock_type")) {
+                try (ResultSet rs = statement.executeQuery(query)) {
+                    int columns = rs.getMetaData().getColumnCount();
+                    while (rs.next()) {
+                        StringBuilder row = new StringBuilder();
+                        for (int i = 1; i <= columns; i++) {
+                            row.append(rs.getMetaData().getColumnName(i)).append('=').append(rs.getString(i)).append(' ');
+                        }
+                        rows.add(row.toString());
+                    }
                 }
-                rows.add(row.toString());
             }
         } catch (SQLException e) {
             throw new IllegalStateException(e);
@@ -50,17 +53,29 @@ public final class LockTable {
     }
 
     /**
-     * The history is consistent: every row has a fencing token, tokens are unique, released rows
-     * have a release time and reason and unreleased ones have neither, and no type has more than
-     * one unreleased row (which also means at most one unreleased unexpired row). By the database
-     * clock, no row expires or is released before it was acquired, and no row was reclaimed as
-     * EXPIRED before its expiry.
+     * The history is consistent, and agrees with the holder rows. Every row has a fencing token,
+     * unique within its type; released rows have a release time and reason and unreleased ones have
+     * neither; no type has more than one unreleased row. By the database clock, no row expires or is
+     * released before it was acquired, and no row was reclaimed as EXPIRED before its expiry. Every
+     * type's holder row has the type's highest token and agrees with its acquisition's history row
+     * (released, expiry, token); an unreleased history row is always its type's holder.
      */
     public void assertConsistent() {
         assertTimesInOrder();
         assertThat(count("fencing_token IS NULL")).as("rows without a fencing token").isZero();
-        assertThat(queryLong("SELECT COUNT(*) - COUNT(DISTINCT fencing_token) FROM api_locks"))
-                .as("duplicate fencing tokens").isZero();
+        assertThat(queryLong("SELECT COUNT(*) FROM (SELECT lock_type, fencing_token FROM api_locks"
+                + " GROUP BY lock_type, fencing_token HAVING COUNT(*) > 1) t"))
+                .as("fencing tokens repeated within a type").isZero();
+        assertThat(queryLong("SELECT COUNT(*) FROM api_locks l WHERE NOT released AND NOT EXISTS"
+                + " (SELECT 1 FROM api_lock_holders h WHERE h.lock_id = l.id AND NOT h.released)"))
+                .as("unreleased history rows that are not their type's holder").isZero();
+        assertThat(queryLong("SELECT COUNT(*) FROM api_lock_holders h JOIN api_locks l ON l.id = h.lock_id"
+                + " WHERE h.released <> l.released OR h.fencing_token <> l.fencing_token OR h.lock_type <> l.lock_type"
+                + " OR h.expires_at <> l.expires_at OR h.acquired_at <> l.acquired_at"))
+                .as("holder rows that disagree with their history row").isZero();
+        assertThat(queryLong("SELECT COUNT(*) FROM api_lock_holders h WHERE h.fencing_token <"
+                + " (SELECT MAX(fencing_token) FROM api_locks l WHERE l.lock_type = h.lock_type)"))
+                .as("holder rows below their type's highest token").isZero();
         assertThat(count("released AND (released_at IS NULL OR release_reason IS NULL)"))
                 .as("released rows without time or reason").isZero();
         assertThat(count("NOT released AND (released_at IS NOT NULL OR release_reason IS NOT NULL)"))

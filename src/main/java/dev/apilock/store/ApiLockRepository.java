@@ -3,10 +3,10 @@ package dev.apilock.store;
 import dev.apilock.ApiLockException;
 import dev.apilock.ApiLockSetupException;
 import dev.apilock.LockInfo;
+import dev.apilock.LockInfo.ReleaseReason;
 import jakarta.persistence.EntityManagerFactory;
 import jakarta.persistence.PersistenceException;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.Objects;
 import java.util.Optional;
@@ -103,7 +103,7 @@ public final class ApiLockRepository {
                     },
                     e -> "Could not acquire lock " + lock.lockId() + " of type " + lock.lockType());
         } catch (LockInvariantException e) {
-            release(lock.lockId());
+            releaseInDoubt(lock, e);
             throw e;
         } catch (ApiLockException e) {
             if (sent.get()) {
@@ -115,7 +115,7 @@ public final class ApiLockRepository {
 
     private void releaseInDoubt(NewLock lock, ApiLockException failure) {
         try {
-            if (release(lock.lockId())) {
+            if (release(lock.lockType(), lock.lockId())) {
                 log.warn("Lock {} of type {} had been acquired although its acquisition failed; released it",
                         lock.lockId(), lock.lockType());
             }
@@ -127,30 +127,25 @@ public final class ApiLockRepository {
     }
 
     /**
-     * Marks the lock released. Returns false if it was no longer held by this id: it expired and
-     * was reclaimed, or an operator released it. A deadlock victim is retried, and so is a release
-     * that met a broken connection (a pool may hand out connections the database dropped, e.g.
-     * after a restart or a killed backend), on a fresh one.
+     * Marks the lock released: its holder row and its history row. Returns false if it no longer
+     * held its type: it expired and was reclaimed, or an operator released it. A deadlock victim is
+     * retried, and so is a release that met a broken connection (a pool may hand out connections the
+     * database dropped, e.g. after a restart or a killed backend), on a fresh one.
      */
-    public boolean release(String lockId) {
-        return retryIfConnectionBroke(lockId, (connection, sql) -> retryIfTransient(sql, lockId, () -> {
-            try (PreparedStatement statement = connection.prepareStatement(sql.releaseSql())) {
-                statement.setString(1, lockId);
-                return statement.executeUpdate() == 1;
-            }
-        }), "Could not release lock " + lockId);
+    public boolean release(String lockType, String lockId) {
+        return retryIfConnectionBroke(lockId, (connection, sql) -> retryIfTransient(sql, lockId,
+                () -> sql.release(connection, lockType, lockId, ReleaseReason.RELEASED)),
+                "Could not release lock " + lockId);
     }
 
     /**
      * An operator's release: marks the lock released with reason {@code FORCED}. False if it was
-     * already released. Retried like {@link #release}.
+     * already released or is unknown. Retried like {@link #release}.
      */
     public boolean forceRelease(String lockId) {
         return retryIfConnectionBroke(lockId, (connection, sql) -> retryIfTransient(sql, lockId, () -> {
-            try (PreparedStatement statement = connection.prepareStatement(sql.forceReleaseSql())) {
-                statement.setString(1, lockId);
-                return statement.executeUpdate() == 1;
-            }
+            String lockType = sql.lockTypeOf(connection, lockId);
+            return lockType != null && sql.release(connection, lockType, lockId, ReleaseReason.FORCED);
         }), "Could not release lock " + lockId);
     }
 
@@ -159,9 +154,9 @@ public final class ApiLockRepository {
      * held: unreleased and unexpired. Empty otherwise; a lost lock is never revived. Retried like
      * {@link #release}.
      */
-    public Optional<Lease> extend(String lockId, long seconds) {
+    public Optional<Lease> extend(String lockType, String lockId, long seconds) {
         return retryIfConnectionBroke(lockId,
-                (connection, sql) -> retryIfTransient(sql, lockId, () -> sql.extend(connection, lockId, seconds)),
+                (connection, sql) -> retryIfTransient(sql, lockId, () -> sql.extend(connection, lockType, lockId, seconds)),
                 "Could not extend lock " + lockId);
     }
 

@@ -1,70 +1,80 @@
 package dev.apilock.store;
 
 import dev.apilock.LockInfo;
+import dev.apilock.LockInfo.ReleaseReason;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Optional;
 
 /**
- * H2. No partial indexes: {@code active_type} carries the type while a row is unreleased and is
- * NULL afterwards, under the unique constraint {@code ux_api_locks_one_active}; a check
- * constraint keeps it in step with {@code released}. H2 has no {@code ON CONFLICT} outside its
- * PostgreSQL mode, so a lost race surfaces as a duplicate-key error and is answered "not
- * acquired". {@code CURRENT_TIMESTAMP} is the transaction's start, like PostgreSQL's {@code now()}.
+ * H2. An acquisition first reads the holder row: while it is held the caller is refused at once,
+ * having written nothing. Otherwise one transaction takes the row with a conditional {@code MERGE},
+ * which H2 decides under the row's lock against its latest version, and inserts the history row from
+ * it, reading it back through {@code FINAL TABLE}. Two first acquisitions of a type race on the
+ * primary key: the loser's duplicate key is answered "not acquired". {@code CURRENT_TIMESTAMP} is
+ * the transaction's start, like PostgreSQL's {@code now()}.
  */
 final class H2LockSql extends LockSql {
 
-    private static final String RECLAIM = """
-            SELECT %s FROM FINAL TABLE (
-              UPDATE api_locks SET released = TRUE, released_at = CURRENT_TIMESTAMP, release_reason = 'EXPIRED',
-                     active_type = NULL
-               WHERE active_type = ? AND expires_at <= CURRENT_TIMESTAMP)""".formatted(ROW_COLUMNS);
+    private static final String HOLDER = """
+            SELECT %s, CURRENT_TIMESTAMP FROM api_lock_holders WHERE lock_type = ?""".formatted(HOLDER_COLUMNS);
 
-    private static final String INSERT = """
-            INSERT INTO api_locks (id, lock_type, active_type, acquired_at, expires, expires_at, locked_by, reference_id)
-            SELECT ?, ?, ?, CURRENT_TIMESTAMP, ?, DATEADD(SECOND, ?, CURRENT_TIMESTAMP), ?, ?
-             WHERE NOT EXISTS (SELECT 1 FROM api_locks WHERE active_type = ?)""";
+    private static final String TAKE = """
+            MERGE INTO api_lock_holders h
+            USING (VALUES (CAST(? AS VARCHAR(128)), CAST(? AS CHAR(26)), CAST(? AS INT), CAST(? AS VARCHAR(255)),
+                           CAST(? AS VARCHAR(255))))
+                  AS n (lock_type, lock_id, expires, locked_by, reference_id)
+               ON h.lock_type = n.lock_type
+            WHEN MATCHED AND (h.released OR h.expires_at <= CURRENT_TIMESTAMP) THEN UPDATE
+                 SET reclaimed_lock_id = CASE WHEN h.released THEN NULL ELSE h.lock_id END,
+                     lock_id = n.lock_id, fencing_token = h.fencing_token + 1, acquired_at = CURRENT_TIMESTAMP,
+                     expires_at = DATEADD(SECOND, n.expires, CURRENT_TIMESTAMP), released = FALSE,
+                     locked_by = n.locked_by, reference_id = n.reference_id
+            WHEN NOT MATCHED THEN INSERT (lock_type, lock_id, fencing_token, acquired_at, expires_at, released,
+                                          locked_by, reference_id)
+                 VALUES (n.lock_type, n.lock_id, 1, CURRENT_TIMESTAMP, DATEADD(SECOND, n.expires, CURRENT_TIMESTAMP),
+                         FALSE, n.locked_by, n.reference_id)""";
 
-    private static final String DRAW_TOKEN = """
-            UPDATE api_locks SET fencing_token = NEXT VALUE FOR api_locks_fencing_seq WHERE id = ?""";
+    private static final String HISTORY = """
+            SELECT %s, CURRENT_TIMESTAMP FROM FINAL TABLE (
+              INSERT INTO api_locks (id, lock_type, acquired_at, expires, expires_at, locked_by, reference_id,
+                                     fencing_token)
+              SELECT lock_id, lock_type, acquired_at, ?, expires_at, locked_by, reference_id, fencing_token
+                FROM api_lock_holders WHERE lock_type = ? AND lock_id = ?)""".formatted(ROW_COLUMNS);
 
-    /**
-     * The type's unreleased rows are exactly those whose active_type is the type (the check
-     * constraint), found through its unique index. Asked as {@code lock_type = ? AND NOT released},
-     * H2 walks the type's whole history: the cycle grew linearly with it.
-     */
-    static final String LATEST = """
-            SELECT %s, CURRENT_TIMESTAMP FROM api_locks
-             WHERE active_type = ? AND expires_at > CURRENT_TIMESTAMP
-             ORDER BY acquired_at DESC, id DESC FETCH FIRST 1 ROW ONLY""".formatted(ROW_COLUMNS);
-
-    private static final String RELEASE = """
-            UPDATE api_locks SET released = TRUE, released_at = CURRENT_TIMESTAMP, release_reason = 'RELEASED',
-                   active_type = NULL
+    private static final String MARK_RECLAIMED = """
+            UPDATE api_locks SET released = TRUE, released_at = CURRENT_TIMESTAMP, release_reason = 'EXPIRED'
              WHERE id = ? AND NOT released""";
 
-    private static final String FORCE_RELEASE = """
-            UPDATE api_locks SET released = TRUE, released_at = CURRENT_TIMESTAMP, release_reason = 'FORCED',
-                   active_type = NULL
+    private static final String RELEASE_HOLDER = """
+            UPDATE api_lock_holders SET released = TRUE WHERE lock_type = ? AND lock_id = ? AND NOT released""";
+
+    private static final String RELEASE_HISTORY = """
+            UPDATE api_locks SET released = TRUE, released_at = CURRENT_TIMESTAMP, release_reason = ?
              WHERE id = ? AND NOT released""";
+
+    private static final String EXTEND_HOLDER = """
+            SELECT expires_at, CURRENT_TIMESTAMP FROM FINAL TABLE (
+              UPDATE api_lock_holders SET expires_at = GREATEST(expires_at, DATEADD(SECOND, ?, CURRENT_TIMESTAMP))
+               WHERE lock_type = ? AND lock_id = ? AND NOT released AND expires_at > CURRENT_TIMESTAMP)""";
+
+    private static final String EXTEND_HISTORY = """
+            UPDATE api_locks SET expires_at = ? WHERE id = ?""";
 
     private static final String PURGE = """
             DELETE FROM api_locks
              WHERE acquired_at < DATEADD(SECOND, -CAST(? AS BIGINT), CURRENT_TIMESTAMP)
                AND (released OR expires_at <= CURRENT_TIMESTAMP)""";
 
-    private static final String EXTEND = """
-            SELECT expires_at, CURRENT_TIMESTAMP FROM FINAL TABLE (
-              UPDATE api_locks SET expires_at = GREATEST(expires_at, DATEADD(SECOND, ?, CURRENT_TIMESTAMP))
-               WHERE id = ? AND NOT released AND expires_at > CURRENT_TIMESTAMP)""";
+    private static final String ACTIVE = """
+            SELECT %s, CURRENT_TIMESTAMP FROM api_locks
+             WHERE id IN (SELECT lock_id FROM api_lock_holders WHERE NOT released AND expires_at > CURRENT_TIMESTAMP)
+             ORDER BY acquired_at DESC, id DESC""".formatted(ROW_COLUMNS);
 
-    /** SQLSTATE of a unique-constraint violation. */
+    /** SQLSTATE of a unique-constraint violation: a concurrent first acquisition of the type won. */
     private static final String DUPLICATE_KEY = "23505";
-
-    H2LockSql() {
-        super(RELEASE, FORCE_RELEASE, PURGE, EXTEND);
-    }
 
     @Override
     String name() {
@@ -73,23 +83,92 @@ final class H2LockSql extends LockSql {
 
     @Override
     AcquireAttempt acquire(Connection connection, NewLock lock) throws SQLException {
-        // A lost race surfaces as a duplicate key: the winner's row is committed by then.
-        return inTransaction(connection, lock, LATEST, () -> {
-            LockInfo reclaimed;
-            try (PreparedStatement statement = connection.prepareStatement(RECLAIM)) {
-                bind(statement, lock.lockType());
-                try (ResultSet rs = statement.executeQuery()) {
-                    reclaimed = readFirstRow(rs);
+        Holder before = holder(connection, lock.lockType());
+        if (held(before)) {
+            return refusal(before);
+        }
+        boolean reclaiming = before.row() != null && !before.row().released();
+        Taken taken;
+        try {
+            taken = inTransaction(connection, () -> {
+                boolean took = update(connection, TAKE, lock.lockType(), lock.lockId(),
+                        Math.toIntExact(lock.expiresSeconds()), lock.user(), lock.referenceId()) == 1;
+                Holder inserted = inserted(connection, lock);
+                LockInfo reclaimed = null;
+                if (took && reclaiming && update(connection, MARK_RECLAIMED, before.row().lockId()) == 1) {
+                    reclaimed = asReclaimed(before.row(), inserted.databaseNow());
                 }
+                return new Taken(took, inserted, reclaimed);
+            });
+        } catch (SQLException e) {
+            if (!DUPLICATE_KEY.equals(e.getSQLState()) && !isTransient(e)) {
+                throw e;
             }
-            int expires = Math.toIntExact(lock.expiresSeconds());
-            int inserted = update(connection, INSERT, lock.lockId(), lock.lockType(), lock.lockType(),
-                    expires, expires, lock.user(), lock.referenceId(), lock.lockType());
-            if (inserted == 1) {
-                update(connection, DRAW_TOKEN, lock.lockId());
-            }
-            return queryLatest(connection, LATEST, lock, inserted == 1).withReclaimed(reclaimed);
-        }, e -> DUPLICATE_KEY.equals(e.getSQLState()));
+            return refusal(holder(connection, lock.lockType()));
+        }
+        if (!taken.took() && taken.history().row() == null) {
+            return refusal(holder(connection, lock.lockType()));
+        }
+        return outcome(lock, taken.took(), taken.history().row() != null, taken.history(), taken.reclaimed());
     }
 
+    /** Whether the take changed the holder row, the history row it inserted, and the row it reclaimed. */
+    private record Taken(boolean took, Holder history, LockInfo reclaimed) {
+    }
+
+    private Holder inserted(Connection connection, NewLock lock) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(HISTORY)) {
+            bind(statement, Math.toIntExact(lock.expiresSeconds()), lock.lockType(), lock.lockId());
+            try (ResultSet rs = statement.executeQuery()) {
+                return readHolder(rs);
+            }
+        }
+    }
+
+    private Holder holder(Connection connection, String lockType) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(HOLDER)) {
+            bind(statement, lockType);
+            try (ResultSet rs = statement.executeQuery()) {
+                return readHolder(rs);
+            }
+        }
+    }
+
+    @Override
+    boolean release(Connection connection, String lockType, String lockId, ReleaseReason reason) throws SQLException {
+        return inTransaction(connection, () -> update(connection, RELEASE_HOLDER, lockType, lockId) == 1
+                && update(connection, RELEASE_HISTORY, reason.name(), lockId) == 1);
+    }
+
+    @Override
+    Optional<Lease> extend(Connection connection, String lockType, String lockId, long seconds) throws SQLException {
+        return inTransaction(connection, () -> {
+            Optional<Lease> lease;
+            try (PreparedStatement statement = connection.prepareStatement(EXTEND_HOLDER)) {
+                bind(statement, Math.toIntExact(seconds), lockType, lockId);
+                try (ResultSet rs = statement.executeQuery()) {
+                    lease = rs.next() ? Optional.of(new Lease(timestamp(rs, 1), timestamp(rs, 2))) : Optional.empty();
+                }
+            }
+            if (lease.isPresent()) {
+                try (PreparedStatement statement = connection.prepareStatement(EXTEND_HISTORY)) {
+                    statement.setObject(1, java.time.OffsetDateTime.ofInstant(lease.get().expiresAt(),
+                            java.time.ZoneOffset.UTC));
+                    statement.setString(2, lockId);
+                    statement.executeUpdate();
+                }
+            }
+            return lease;
+        });
+    }
+
+    @Override
+    String purgeSql() {
+        return PURGE;
+    }
+
+    @Override
+    String activeSql() {
+        return ACTIVE;
+    }
 }

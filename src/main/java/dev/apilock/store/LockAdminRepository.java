@@ -17,12 +17,6 @@ import java.util.Optional;
  */
 public final class LockAdminRepository {
 
-    /** {@code %s}: the dialect's database clock. */
-    private static final String ACTIVE = """
-            select l from ApiLockEntity l
-             where l.released = false and l.expiresAt > %s
-               and (:type is null or l.lockType = :type)
-             order by l.acquiredAt desc, l.id desc""";
 
     private static final String HISTORY = """
             select l from ApiLockEntity l
@@ -35,15 +29,14 @@ public final class LockAdminRepository {
         this.locks = new ApiLockRepository(entityManagerFactory);
     }
 
-    /** Unreleased, unexpired locks by the database clock, of one type or (null) all, newest first. */
-    public List<LockInfo> findActive(String lockType) {
-        return locks.inSession((session, sql) -> session.createQuery(ACTIVE.formatted(sql.jpqlNow()), ApiLockEntity.class)
-                        .setParameter("type", lockType)
-                        .getResultList()
-                        .stream()
-                        .map(ApiLockEntity::toInfo)
-                        .toList(),
-                "Could not list the active locks" + ofType(lockType));
+    /** Every lock held now by the database clock, newest first: through the holder rows, one per type. */
+    public List<LockInfo> findActive() {
+        return locks.withConnection((connection, sql) -> sql.active(connection), e -> "Could not list the active locks");
+    }
+
+    /** The lock of a type held now: the origin's "latest active by date, id" lookup over the history. */
+    public Optional<LockInfo> findActive(String lockType) {
+        return locks.findLatestActive(lockType);
     }
 
     /** The newest {@code limit} rows of one type or (null) all types, newest first. */

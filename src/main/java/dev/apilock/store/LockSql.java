@@ -7,39 +7,42 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The native SQL of one database, and how an acquisition runs on it. Each subclass keeps all
+ * The native SQL of one database, and how each lock operation runs on it. Each subclass keeps all
  * its statements together, readable as SQL; they differ only where the databases do.
  *
- * <p>The guarantee of at most one unreleased lock per type lives in the schema (a unique index),
- * not here: the conditional insert only avoids needless work, and a lost race is a quiet
- * "not acquired".
+ * <p>Two tables. {@code api_lock_holders} has one row per lock type, the current (or last)
+ * holder, updated in place: its primary key admits one holder per type, and an acquisition takes
+ * the row only while it is released or expired, under the row's lock, counting the type's fencing
+ * token up in the same statement. {@code api_locks} has one row per acquisition, the history,
+ * written in the same transactions: inserted by the acquisition, marked by the release, the
+ * extension or the next acquirer's reclaim. The two agree: a type's unreleased history row is its
+ * holder row's lock.
+ *
+ * <p>A refused attempt reads the holder row, without locking or writing anything, and names the
+ * holder. The connection is apilock's own, in auto-commit mode ({@link OwnTransactions}); an
+ * operation that needs a transaction begins and ends it, and leaves auto-commit on.
  */
 abstract class LockSql {
 
-    /** Columns of a lock row, in the order {@link #readRow} expects; queries add the clock after them. */
+    /** Columns of a history row, in the order {@link #readRow} expects; queries add the clock after them. */
     static final String ROW_COLUMNS = "id, lock_type, locked_by, reference_id, acquired_at, expires_at,"
             + " fencing_token, released, released_at, release_reason";
 
+    /** A holder row in the shape of {@link #ROW_COLUMNS}: it has no release time or reason. */
+    static final String HOLDER_COLUMNS = "lock_id, lock_type, locked_by, reference_id, acquired_at, expires_at,"
+            + " fencing_token, released, NULL, NULL";
+
     /** Position of the database clock selected after {@link #ROW_COLUMNS}. */
     static final int CLOCK_COLUMN = 11;
-
-    private final String releaseSql;
-    private final String forceReleaseSql;
-    private final String purgeSql;
-    final String extendSql;
-
-    LockSql(String releaseSql, String forceReleaseSql, String purgeSql, String extendSql) {
-        this.releaseSql = releaseSql;
-        this.forceReleaseSql = forceReleaseSql;
-        this.purgeSql = purgeSql;
-        this.extendSql = extendSql;
-    }
 
     /** The dialect for the database behind {@code connection}, read from its metadata. */
     static LockSql forConnection(Connection connection) throws SQLException {
@@ -67,51 +70,68 @@ abstract class LockSql {
     }
 
     /**
-     * Reclaims an expired lock of the type, inserts the new lock if the type is free, draws its
-     * fencing token and reads the type's latest active lock, all in one transaction that this
-     * method begins and ends, on apilock's own connection in auto-commit mode.
+     * Takes the type's holder row if it is free (never taken, released, or expired), with the next
+     * fencing token of the type, inserts the acquisition's history row, marks a reclaimed expired
+     * holder's history row {@code EXPIRED}, and reads the holder: all in one transaction. Refused,
+     * it only reads.
      */
     abstract AcquireAttempt acquire(Connection connection, NewLock lock) throws SQLException;
 
-    /** Marks the holder's own row released; one auto-committed statement. Parameter: the lock id. */
-    final String releaseSql() {
-        return releaseSql;
-    }
+    /**
+     * Releases the lock {@code lockId} of {@code lockType} if it still holds the type: its holder row
+     * and its history row, with {@code reason}. False if it no longer held it (reclaimed after its
+     * expiry, or released by an operator).
+     */
+    abstract boolean release(Connection connection, String lockType, String lockId, ReleaseReason reason)
+            throws SQLException;
 
     /**
-     * An operator's release of an unreleased row, reason {@code FORCED}; like {@link #releaseSql()}
-     * it must keep the one-active-lock index consistent. Parameter: the lock id.
+     * Pushes a held lock's expiry to {@code seconds} from now by the database clock (never earlier
+     * than it was), in its holder row and its history row, only while it is unreleased and
+     * unexpired. Empty if the lock is no longer held: an expired lock is never revived. Durable, as
+     * an acquisition is.
      */
-    final String forceReleaseSql() {
-        return forceReleaseSql;
-    }
+    abstract Optional<Lease> extend(Connection connection, String lockType, String lockId, long seconds)
+            throws SQLException;
 
     /**
      * Deletes history: rows acquired more than the given number of seconds ago by the database
-     * clock that are released or expired, never an unreleased unexpired one. Parameter: seconds.
+     * clock that are released or expired, never a held lock's. The holder rows stay: they keep each
+     * type's fencing token. Parameter: seconds.
      */
-    final String purgeSql() {
-        return purgeSql;
-    }
+    abstract String purgeSql();
+
+    /**
+     * Every lock held now, through the holder rows: their history rows, newest first, with the
+     * database clock. No parameters.
+     */
+    abstract String activeSql();
 
     /** The database clock, as a one-column, one-row query. */
     String databaseNowSql() {
         return "SELECT CURRENT_TIMESTAMP";
     }
 
-    /**
-     * Pushes a held lock's expiry to {@code seconds} from now by the database clock (never
-     * earlier than it was), only while the row is unreleased and unexpired. Empty if the lock
-     * is no longer held: an expired lock is never revived. Runs the dialect's extend statement
-     * (parameters: seconds, lock id), which answers the new expiry and the database clock.
-     */
-    Optional<Lease> extend(Connection connection, String lockId, long seconds) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(extendSql)) {
-            bind(statement, Math.toIntExact(seconds), lockId);
+    /** The type of a lock id, from its history row; null if there is no such row. */
+    String lockTypeOf(Connection connection, String lockId) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT lock_type FROM api_locks WHERE id = ?")) {
+            bind(statement, lockId);
             try (ResultSet rs = statement.executeQuery()) {
-                return rs.next() ? Optional.of(new Lease(timestamp(rs, 1), timestamp(rs, 2))) : Optional.empty();
+                return rs.next() ? rs.getString(1) : null;
             }
         }
+    }
+
+    /** Every lock held now, newest first. */
+    List<LockInfo> active(Connection connection) throws SQLException {
+        List<LockInfo> active = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(activeSql());
+             ResultSet rs = statement.executeQuery()) {
+            while (rs.next()) {
+                active.add(readRow(rs));
+            }
+        }
+        return active;
     }
 
     /**
@@ -122,7 +142,7 @@ abstract class LockSql {
         return "40001".equals(e.getSQLState()) || "40P01".equals(e.getSQLState());
     }
 
-    /** Reads a row of {@link #ROW_COLUMNS}. */
+    /** Reads a row of {@link #ROW_COLUMNS} (or {@link #HOLDER_COLUMNS}). */
     LockInfo readRow(ResultSet rs) throws SQLException {
         String reason = rs.getString(10);
         return new LockInfo(
@@ -144,66 +164,44 @@ abstract class LockSql {
         return value == null ? null : value.toInstant();
     }
 
-    /** The first row of {@link #ROW_COLUMNS}, or null. */
-    LockInfo readFirstRow(ResultSet rs) throws SQLException {
-        return rs.next() ? readRow(rs) : null;
+    /** The holder row and the database clock of a query of {@link #HOLDER_COLUMNS} then the clock. */
+    Holder readHolder(ResultSet rs) throws SQLException {
+        return rs.next() ? new Holder(readRow(rs), timestamp(rs, CLOCK_COLUMN)) : new Holder(null, null);
     }
 
     /**
-     * Reads the result of the "latest active lock of this type, by date then id" check: the
-     * origin's final step, which must agree with the insert.
+     * What an attempt comes to. The statements must agree with each other: the holder row was
+     * taken exactly when the history row was inserted and the holder row now names this lock.
+     * Otherwise the schema is not the one apilock's changelog creates.
      */
-    AcquireAttempt readLatest(ResultSet rs, NewLock lock, boolean inserted) throws SQLException {
-        LockInfo latest = rs.next() ? readRow(rs) : null;
-        Instant databaseNow = latest == null ? null : timestamp(rs, CLOCK_COLUMN);
-        boolean ours = latest != null && latest.lockId().equals(lock.lockId());
-        if (inserted != ours) {
+    static AcquireAttempt outcome(NewLock lock, boolean taken, boolean historyInserted, Holder holder,
+                                  LockInfo reclaimed) {
+        boolean ours = holder.row() != null && holder.row().lockId().equals(lock.lockId()) && !holder.row().released();
+        if (taken != ours || historyInserted != ours) {
             throw new LockInvariantException("Lock " + lock.lockId() + " of type " + lock.lockType()
-                    + (inserted ? " was inserted" : " was not inserted") + " but the latest active lock is "
-                    + (latest == null ? "none" : latest.lockId())
-                    + "; is the unique index ux_api_locks_one_active missing?");
+                    + ": holder row taken " + taken + ", history row inserted " + historyInserted
+                    + ", holder now " + (holder.row() == null ? "none" : holder.row().lockId())
+                    + "; is the schema the one apilock's changelog creates?");
         }
-        return new AcquireAttempt(ours, latest, databaseNow, null);
+        return ours ? new AcquireAttempt(true, holder.row(), holder.databaseNow(), reclaimed) : refusal(holder);
     }
 
-    /** Runs the latest-active check {@code latestSql} (parameter: the type) for {@code lock}. */
-    AcquireAttempt queryLatest(Connection connection, String latestSql, NewLock lock, boolean inserted)
-            throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(latestSql)) {
-            bind(statement, lock.lockType());
-            try (ResultSet rs = statement.executeQuery()) {
-                return readLatest(rs, lock, inserted);
-            }
-        }
+    /** A refusal naming the holder, if the holder row is held at the clock it was read with. */
+    static AcquireAttempt refusal(Holder holder) {
+        LockInfo row = holder.row();
+        boolean held = row != null && row.activeAt(holder.databaseNow());
+        return new AcquireAttempt(false, held ? row : null, held ? holder.databaseNow() : null, null);
     }
 
-    /**
-     * Runs {@code attempt} in an explicit transaction, for databases that cannot pipeline. If it
-     * fails with an error {@code lostRace} accepts (a duplicate key, a deadlock victim), rolls
-     * back and answers "not acquired" with the current holder from {@code latestSql}. The
-     * connection is apilock's own, in auto-commit mode ({@link OwnTransactions}), and is left so.
-     */
-    AcquireAttempt inTransaction(Connection connection, NewLock lock, String latestSql, SqlWork attempt,
-                                 LostRace lostRace) throws SQLException {
-        connection.setAutoCommit(false);
-        try {
-            AcquireAttempt result = attempt.run();
-            connection.commit();
-            return result;
-        } catch (SQLException e) {
-            connection.rollback();
-            if (!lostRace.test(e)) {
-                throw e;
-            }
-            AcquireAttempt result = queryLatest(connection, latestSql, lock, false);
-            connection.commit();
-            return result;
-        } catch (RuntimeException e) {
-            connection.rollback();
-            throw e;
-        } finally {
-            connection.setAutoCommit(true);
-        }
+    /** Whether a holder row read at {@code now} is held: unreleased and unexpired. */
+    static boolean held(Holder holder) {
+        return holder.row() != null && holder.row().activeAt(holder.databaseNow());
+    }
+
+    /** A history row as a reclaim marks it: released at {@code at}, reason {@code EXPIRED}. */
+    static LockInfo asReclaimed(LockInfo row, Instant at) {
+        return new LockInfo(row.lockId(), row.lockType(), row.user(), row.referenceId(), row.acquiredAt(),
+                row.expiresAt(), row.fencingToken(), true, at, ReleaseReason.EXPIRED);
     }
 
     static int update(Connection connection, String sql, Object... parameters) throws SQLException {
@@ -213,19 +211,50 @@ abstract class LockSql {
         }
     }
 
+    static void execute(Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
     static void bind(PreparedStatement statement, Object... parameters) throws SQLException {
         for (int i = 0; i < parameters.length; i++) {
             statement.setObject(i + 1, parameters[i]);
         }
     }
 
-    @FunctionalInterface
-    interface SqlWork {
-        AcquireAttempt run() throws SQLException;
+    /** A holder row (null if the type was never taken) and the database clock it was read at. */
+    record Holder(LockInfo row, Instant databaseNow) {
+    }
+
+    /**
+     * Runs {@code work} in an explicit transaction and commits it; rolls back if it fails. Leaves
+     * the connection in auto-commit mode, as {@link OwnTransactions} hands it out.
+     */
+    static <R> R inTransaction(Connection connection, SqlWork<R> work) throws SQLException {
+        connection.setAutoCommit(false);
+        try {
+            R result = work.run();
+            connection.commit();
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly(connection, e);
+            throw e;
+        } finally {
+            connection.setAutoCommit(true);
+        }
+    }
+
+    static void rollbackQuietly(Connection connection, Exception failure) {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            failure.addSuppressed(e);
+        }
     }
 
     @FunctionalInterface
-    interface LostRace {
-        boolean test(SQLException e);
+    interface SqlWork<R> {
+        R run() throws SQLException;
     }
 }

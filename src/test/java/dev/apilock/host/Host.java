@@ -90,6 +90,9 @@ public abstract class Host implements AutoCloseable {
 
         void rollback();
 
+        /** Marks the transaction so that it can only roll back, as a failed step does. */
+        void setRollbackOnly();
+
         /** Whether the caller's transaction is still open on this thread. */
         boolean active();
 
@@ -173,9 +176,13 @@ public abstract class Host implements AutoCloseable {
         return admin;
     }
 
-    /** The factory apilock runs on. */
+    /** The factory apilock runs on: the host's unit, or apilock's own on its own pool. */
     EntityManagerFactory lockUnit() {
         return unit();
+    }
+
+    public EntityManagerFactory unitForLocks() {
+        return lockUnit();
     }
 
     /** The pool of the host's persistence unit. */
@@ -281,6 +288,11 @@ public abstract class Host implements AutoCloseable {
                 }
 
                 @Override
+                public void setRollbackOnly() {
+                    em.getTransaction().setRollbackOnly();
+                }
+
+                @Override
                 public boolean active() {
                     return em.isOpen() && em.getTransaction().isActive();
                 }
@@ -363,6 +375,11 @@ public abstract class Host implements AutoCloseable {
                 @Override
                 public void rollback() {
                     transactions.rollback(status);
+                }
+
+                @Override
+                public void setRollbackOnly() {
+                    status.setRollbackOnly();
                 }
 
                 @Override
@@ -487,6 +504,15 @@ public abstract class Host implements AutoCloseable {
                         throw new IllegalStateException(e);
                     } finally {
                         em.close();
+                    }
+                }
+
+                @Override
+                public void setRollbackOnly() {
+                    try {
+                        NARAYANA.setRollbackOnly();
+                    } catch (SystemException e) {
+                        throw new IllegalStateException(e);
                     }
                 }
 

@@ -69,10 +69,11 @@ final class PostgresServerLog {
                 .toList();
     }
 
-    /** Error-level lines since the mark written by the given backends. */
+    /** Warning- and error-level lines since the mark written by the given backends. */
     List<String> errorsOf(Set<Integer> backendPids) {
         return linesSinceMark().stream()
-                .filter(line -> line.contains("ERROR:") || line.contains("FATAL:") || line.contains("PANIC:"))
+                .filter(line -> line.contains("WARNING:") || line.contains("ERROR:") || line.contains("FATAL:")
+                        || line.contains("PANIC:"))
                 .filter(line -> {
                     Matcher pid = PID.matcher(line);
                     return pid.find() && backendPids.contains(Integer.parseInt(pid.group(1)));

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * The origin's race, reproduced step by step on two PostgreSQL connections with plain JDBC: its
  * conditional insert plus "latest by date, id" check admits two holders under READ COMMITTED.
- * The same interleavings with apilock's statements admit one.
+ * The same interleavings with apilock's statements (the take of the type's holder row, its history
+ * row, the holder check) admit one.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PostgresRaceTest {
@@ -93,22 +94,20 @@ class PostgresRaceTest {
         try (Connection a = transactional(); Connection b = transactional()) {
             NewLock lockA = lock("t3");
             NewLock lockB = lock("t3");
-            reclaim(a, lockA);
-            assertThat(insert(a, lockA)).isEqualTo(1);
-            drawToken(a, lockA);
+            assertThat(take(a, lockA)).isEqualTo(1);
+            assertThat(history(a, lockA)).isEqualTo(1);
 
-            reclaim(b, lockB);
-            CompletableFuture<Integer> insertB = CompletableFuture.supplyAsync(() -> insert(b, lockB));
+            CompletableFuture<Integer> takeB = CompletableFuture.supplyAsync(() -> take(b, lockB));
             awaitLockWait(b);
-            assertThat(insertB).as("B waits on A's uncommitted index entry").isNotDone();
+            assertThat(takeB).as("B waits on A's uncommitted holder row").isNotDone();
 
             a.commit();
-            assertThat(latest(a, lockA)).as("A's check").isEqualTo(lockA.lockId());
+            assertThat(holder(a, lockA)).as("A's check").isEqualTo(lockA.lockId());
 
-            assertThat(insertB.get(10, TimeUnit.SECONDS)).as("B's insert: a quiet zero-row conflict").isZero();
-            assertThat(drawToken(b, lockB)).isZero();
+            assertThat(takeB.get(10, TimeUnit.SECONDS)).as("B's take: a quiet zero-row conflict").isZero();
+            assertThat(history(b, lockB)).isZero();
             b.commit();
-            assertThat(latest(b, lockB)).as("B's check names A: B does not hold").isEqualTo(lockA.lockId());
+            assertThat(holder(b, lockB)).as("B's check names A: B does not hold").isEqualTo(lockA.lockId());
         }
     }
 
@@ -118,21 +117,50 @@ class PostgresRaceTest {
             startTransaction(x);
             NewLock lockX = lock("t4");
             NewLock lockY = lock("t4");
-            reclaim(y, lockY);
-            assertThat(insert(y, lockY)).isEqualTo(1);
-            drawToken(y, lockY);
+            assertThat(take(y, lockY)).isEqualTo(1);
+            assertThat(history(y, lockY)).isEqualTo(1);
 
-            reclaim(x, lockX);
-            CompletableFuture<Integer> insertX = CompletableFuture.supplyAsync(() -> insert(x, lockX));
+            CompletableFuture<Integer> takeX = CompletableFuture.supplyAsync(() -> take(x, lockX));
             awaitLockWait(x);
 
-            assertThat(latest(y, lockY)).as("Y's check: Y holds").isEqualTo(lockY.lockId());
+            assertThat(holder(y, lockY)).as("Y's check: Y holds").isEqualTo(lockY.lockId());
             y.commit();
 
-            assertThat(insertX.get(10, TimeUnit.SECONDS)).isZero();
-            assertThat(drawToken(x, lockX)).isZero();
-            assertThat(latest(x, lockX)).as("X's check names Y: X does not hold").isEqualTo(lockY.lockId());
+            assertThat(takeX.get(10, TimeUnit.SECONDS)).isZero();
+            assertThat(history(x, lockX)).isZero();
+            assertThat(holder(x, lockX)).as("X's check names Y: X does not hold").isEqualTo(lockY.lockId());
             x.commit();
+        }
+    }
+
+    /**
+     * The steady state: the type's holder row exists, released. Both contenders pass the guard;
+     * the second waits for the first's row lock and then judges the row's new version: held.
+     */
+    @Test
+    void apilockAdmitsOneHolderWhenBothFindTheTypeReleased() throws Exception {
+        try (Connection setup = database.connect()) {
+            NewLock first = lock("t5");
+            assertThat(take(setup, first)).isEqualTo(1);
+            assertThat(history(setup, first)).isEqualTo(1);
+            execute(setup, "UPDATE api_lock_holders SET released = TRUE WHERE lock_type = 't5'");
+            execute(setup, "UPDATE api_locks SET released = TRUE, released_at = now(), release_reason = 'RELEASED'"
+                    + " WHERE lock_type = 't5'");
+        }
+        try (Connection a = transactional(); Connection b = transactional()) {
+            NewLock lockA = lock("t5");
+            NewLock lockB = lock("t5");
+            assertThat(take(a, lockA)).isEqualTo(1);
+            CompletableFuture<Integer> takeB = CompletableFuture.supplyAsync(() -> take(b, lockB));
+            awaitLockWait(b);
+            assertThat(history(a, lockA)).isEqualTo(1);
+            a.commit();
+            assertThat(takeB.get(10, TimeUnit.SECONDS)).as("B judges A's committed row: held").isZero();
+            assertThat(history(b, lockB)).isZero();
+            b.commit();
+            assertThat(holder(b, lockB)).isEqualTo(lockA.lockId());
+            assertThat(queryString(b, "SELECT fencing_token FROM api_lock_holders WHERE lock_type = 't5'"))
+                    .as("one more token for the one holder").isEqualTo("2");
         }
     }
 
@@ -166,28 +194,27 @@ class PostgresRaceTest {
         return queryString(connection, ORIGIN_LATEST, type);
     }
 
-    private static void reclaim(Connection connection, NewLock lock) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(PostgresLockSql.RECLAIM)) {
-            LockSql.bind(statement, lock.lockType());
-            statement.execute(); // returns the reclaimed rows, none here
-        }
-    }
-
-    private static int insert(Connection connection, NewLock lock) {
+    private static int take(Connection connection, NewLock lock) {
         try {
-            return execute(connection, PostgresLockSql.INSERT, lock.lockId(), lock.lockType(), 60, 60,
-                    lock.user(), lock.referenceId(), lock.lockType());
+            return execute(connection, PostgresLockSql.TAKE, lock.lockType(), lock.lockId(), 60, lock.user(),
+                    lock.referenceId(), lock.lockType());
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    private static int drawToken(Connection connection, NewLock lock) throws SQLException {
-        return execute(connection, PostgresLockSql.DRAW_TOKEN, lock.lockId());
+    private static int history(Connection connection, NewLock lock) throws SQLException {
+        return execute(connection, PostgresLockSql.HISTORY, 60, lock.lockType(), lock.lockId());
     }
 
-    private static String latest(Connection connection, NewLock lock) throws SQLException {
-        return queryString(connection, PostgresLockSql.LATEST, lock.lockType());
+    /** The holder row's lock, if held. */
+    private static String holder(Connection connection, NewLock lock) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(PostgresLockSql.HOLDER)) {
+            LockSql.bind(statement, lock.lockType());
+            try (ResultSet rs = statement.executeQuery()) {
+                return rs.next() && !rs.getBoolean(8) ? rs.getString(1) : null;
+            }
+        }
     }
 
     /** Waits until the connection's backend is blocked on a lock held by another transaction. */

@@ -1,0 +1,11 @@
+package com.example.configdocs;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@QuarkusTest
+@TestProfile(PostgresProfile.class)
+@ExtendWith(PostgresServer.class)
+class PostgresConfigDocumentApiTest extends ConfigDocumentApiContract {
+}
