@@ -11,6 +11,7 @@ import org.hibernate.cfg.JdbcSettings;
 import org.hibernate.cfg.MappingSettings;
 import org.hibernate.cfg.SchemaToolingSettings;
 import org.hibernate.jpa.HibernatePersistenceConfiguration;
+import org.hibernate.jpa.HibernatePersistenceProvider;
 
 /**
  * The persistence unit of {@link ApiLockPersistence}, started for a process that runs a few
@@ -51,7 +52,7 @@ final class CliPersistence {
     }
 
     static EntityManagerFactory create(DataSource dataSource, DatabaseKind kind) {
-        return new HibernatePersistenceConfiguration(ApiLockPersistence.PERSISTENCE_UNIT)
+        HibernatePersistenceConfiguration unit = new HibernatePersistenceConfiguration(ApiLockPersistence.PERSISTENCE_UNIT)
                 .managedClass(ApiLockEntity.class)
                 .property(JdbcSettings.JAKARTA_NON_JTA_DATASOURCE, dataSource)
                 .property(SchemaToolingSettings.HBM2DDL_AUTO, "none")
@@ -59,7 +60,7 @@ final class CliPersistence {
                 .property(JdbcSettings.ALLOW_METADATA_ON_BOOT, false)
                 .property(JdbcSettings.JAKARTA_HBM2DDL_DB_NAME, kind.productName())
                 // one annotated entity: no orm.xml to look for
-                .property(MappingSettings.XML_MAPPING_ENABLED, false)
-                .createEntityManagerFactory();
+                .property(MappingSettings.XML_MAPPING_ENABLED, false);
+        return new HibernatePersistenceProvider().createEntityManagerFactory(unit);
     }
 }
