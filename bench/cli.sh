@@ -12,7 +12,8 @@
 # they meet the same load. The table gives the median, minimum and maximum of wall and CPU (user
 # + system) seconds, with the load average before and after, since other work on the machine
 # moves these numbers. PostgreSQL: APILOCK_BENCH_POSTGRES_URL (default the local server's
-# database test, schema apilock_bench, created afresh) and APILOCK_BENCH_POSTGRES_USER.
+# database test, schemas apilock_bench_0, _1..., one per --cli, created afresh) and
+# APILOCK_BENCH_POSTGRES_USER. Each --cli has an embedded database of its own too.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -23,7 +24,7 @@ label=""
 out=""
 
 usage() {
-  sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
   exit "${1:-0}"
 }
 
@@ -67,12 +68,24 @@ median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]
 minimum() { sort -g | head -1; }
 maximum() { sort -g | tail -1; }
 
-# One timed process of CLI number $1: appends "wall cpu" to $work/times-$1; its output goes to $work/last.
+# One timed process of CLI number $1, in its own directory ($database-$1, its embedded database):
+# appends "wall cpu" to $work/times-$1; its output goes to $work/last.
 timed() {
   local n=$1; shift
   local words
   read -r -a words <<< "${clis[$n]}"
-  if ! /usr/bin/time -f '%e %U %S' -o "$work/time" "${words[@]}" "$@" > "$work/last" 2>&1; then
+  local args=()
+  for arg in "$@"; do
+    if [ "$arg" = @connection ]; then
+      read -r -a extra <<< "$(connection "$n")"
+      args+=("${extra[@]}")
+    else
+      args+=("$arg")
+    fi
+  done
+  set -- "${args[@]}"
+  mkdir -p "$work/$database-$n"
+  if ! (cd "$work/$database-$n" && /usr/bin/time -f '%e %U %S' -o "$work/time" "${words[@]}" "$@" > "$work/last" 2>&1); then
     echo "bench/cli.sh: '${clis[$n]} $*' failed:" >&2
     cat "$work/last" >&2
     exit 70
@@ -106,39 +119,47 @@ measure() { # database, label, args...
   done
 }
 
-run_commands() { # database, connection args...
-  local database=$1; shift
+# Each CLI works on a database of its own: builds of different versions may need different schemas.
+connection() { # CLI number
+  if [ "$database" = postgresql ]; then
+    echo "--url ${pg_url/currentSchema=$schema/currentSchema=${schema}_$1} --db-user $pg_user"
+  fi
+}
+
+run_commands() {
   measure "$database" "--version" --version
-  measure "$database" "status" status "$@"
-  measure "$database" "run --type t -- true" run "$@" --type t -- true
-  measure "$database" "history" history "$@" --limit 5
+  measure "$database" "status" status @connection
+  measure "$database" "run --type t -- true" run @connection --type t -- true
+  measure "$database" "history" history @connection --limit 5
 }
 
 started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 IFS=, read -r -a wanted <<< "$databases"
+schema=""
 for database in "${wanted[@]}"; do
   case $database in
     embedded)
-      mkdir -p "$work/embedded"
-      cd "$work/embedded"
-      run_commands embedded
+      run_commands
       ;;
     postgresql)
       schema=$(sed -n 's/.*currentSchema=\([A-Za-z0-9_]*\).*/\1/p' <<< "$pg_url")
-      if [ -n "$schema" ] && command -v psql > /dev/null; then
+      if [ -z "$schema" ]; then
+        echo "bench/cli.sh: APILOCK_BENCH_POSTGRES_URL needs ?currentSchema=NAME (one schema per --cli, NAME_0...)" >&2
+        exit 64
+      fi
+      if command -v psql > /dev/null; then
         host_db=$(sed -n 's#jdbc:postgresql://\([^:/]*\)\(:\([0-9]*\)\)\{0,1\}/\([^?]*\).*#\1 \3 \4#p' <<< "$pg_url")
         read -r pg_host pg_port pg_db <<< "$host_db"
-        PGOPTIONS="-c client_min_messages=warning" psql -q -h "$pg_host" -p "${pg_port:-5432}" -U "$pg_user" -d "$pg_db" \
-          -c "DROP SCHEMA IF EXISTS $schema CASCADE" -c "CREATE SCHEMA $schema" > /dev/null
+        for n in "${!clis[@]}"; do
+          PGOPTIONS="-c client_min_messages=warning" psql -q -h "$pg_host" -p "${pg_port:-5432}" -U "$pg_user" -d "$pg_db" \
+            -c "DROP SCHEMA IF EXISTS ${schema}_$n CASCADE" -c "CREATE SCHEMA ${schema}_$n" > /dev/null
+        done
       fi
-      mkdir -p "$work/postgresql"
-      cd "$work/postgresql"
-      run_commands postgresql --url "$pg_url" --db-user "$pg_user"
+      run_commands
       ;;
     *) echo "bench/cli.sh: unknown database $database (embedded, postgresql)" >&2; exit 64 ;;
   esac
 done
-cd "$here"
 
 java_version=$("${JAVA_HOME:+$JAVA_HOME/bin/}java" -version 2>&1 | head -1 || true)
 report=$(
