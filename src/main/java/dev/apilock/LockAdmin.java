@@ -41,6 +41,9 @@ public final class LockAdmin {
 
     private static final int FORCE_RELEASE_ATTEMPTS = 3;
 
+    /** How long a call waits for the database at most, unless told otherwise. */
+    public static final Duration DEFAULT_OPERATION_TIMEOUT = Duration.ofSeconds(30);
+
     private final LockAdminRepository repository;
 
     /**
@@ -48,10 +51,18 @@ public final class LockAdmin {
      *                             {@link dev.apilock.store.ApiLockEntity}, on a migrated database
      */
     public LockAdmin(EntityManagerFactory entityManagerFactory) {
+        this(entityManagerFactory, DEFAULT_OPERATION_TIMEOUT);
+    }
+
+    /**
+     * As {@link #LockAdmin(EntityManagerFactory)}, every call returning within {@code operationTimeout}
+     * (plus the pool's own wait for a connection), however silent the network.
+     */
+    public LockAdmin(EntityManagerFactory entityManagerFactory, Duration operationTimeout) {
         if (entityManagerFactory == null) {
             throw new ApiLockSetupException("EntityManagerFactory must not be null");
         }
-        this.repository = new LockAdminRepository(entityManagerFactory);
+        this.repository = new LockAdminRepository(entityManagerFactory, Timeouts.require(operationTimeout));
     }
 
     /** Every lock held now (unreleased and unexpired), newest first. */
