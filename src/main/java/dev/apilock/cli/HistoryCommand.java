@@ -36,8 +36,12 @@ final class HistoryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (type != null) {
+            Inputs.typeName(type);
+        }
+        Inputs.historyLimit(limit);
         try (CliDatabase database = top.database()) {
-            LockAdmin admin = new LockAdmin(database.entityManagerFactory());
+            LockAdmin admin = new LockAdmin(database.open());
             List<LockInfo> locks = type == null ? admin.history(limit) : admin.history(type, limit);
             Instant now = admin.databaseNow();
             spec.commandLine().getOut().print(json ? LockViews.jsonDocument(locks, now) : text(locks, now));

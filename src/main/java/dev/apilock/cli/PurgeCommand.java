@@ -27,8 +27,9 @@ final class PurgeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Inputs.purgeAge(olderThan);
         try (CliDatabase database = top.database()) {
-            int deleted = new LockAdmin(database.entityManagerFactory()).purge(olderThan);
+            int deleted = new LockAdmin(database.open()).purge(olderThan);
             spec.commandLine().getOut().println("Purged " + deleted + (deleted == 1 ? " lock row" : " lock rows")
                     + " released or expired and acquired more than " + DurationConverter.format(olderThan) + " ago.");
             return ExitCode.OK;

@@ -46,8 +46,13 @@ final class ReleaseCommand implements Callable<Integer> {
                     + " releases whatever lock of that type is held, even if its holder is still running:"
                     + " add --force to confirm");
         }
+        if (lockId != null) {
+            Inputs.lockId(lockId);
+        } else {
+            Inputs.typeName(type);
+        }
         try (CliDatabase database = top.database()) {
-            LockAdmin admin = new LockAdmin(database.entityManagerFactory());
+            LockAdmin admin = new LockAdmin(database.open());
             String line = lockId != null ? releaseById(admin) : releaseByType(admin);
             spec.commandLine().getOut().println(line);
             return ExitCode.OK;

@@ -32,8 +32,11 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (type != null) {
+            Inputs.typeName(type);
+        }
         try (CliDatabase database = top.database()) {
-            LockAdmin admin = new LockAdmin(database.entityManagerFactory());
+            LockAdmin admin = new LockAdmin(database.open());
             List<LockInfo> locks = type == null ? admin.active() : admin.active(type).stream().toList();
             Instant now = admin.databaseNow();
             spec.commandLine().getOut().print(json ? LockViews.jsonDocument(locks, now) : text(locks, now));
