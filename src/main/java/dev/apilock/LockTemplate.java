@@ -222,14 +222,9 @@ public class LockTemplate implements LockOperations {
         if (type == null) {
             throw new ApiLockSetupException("Lock type must not be null");
         }
-        Texts.requireText("Reference id", referenceId);
-        Texts.requireText("User", user);
-        if (maxWait == null) {
-            throw new ApiLockSetupException("Maximum wait must not be null");
-        }
-        if (maxWait.isNegative() || maxWait.compareTo(MAX_WAIT) > 0) {
-            throw new ApiLockSetupException("Maximum wait must be between PT0S and " + MAX_WAIT + ", was " + maxWait);
-        }
+        LockArguments.text("Reference id", referenceId);
+        LockArguments.text("User", user);
+        LockArguments.maxWait(maxWait);
         if (callback == null) {
             throw new ApiLockSetupException("Lock callback must not be null");
         }

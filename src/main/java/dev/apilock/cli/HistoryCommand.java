@@ -1,6 +1,7 @@
 package dev.apilock.cli;
 
 import dev.apilock.LockAdmin;
+import dev.apilock.LockArguments;
 import dev.apilock.LockInfo;
 import java.time.Instant;
 import java.util.List;
@@ -37,9 +38,9 @@ final class HistoryCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (type != null) {
-            Inputs.typeName(type);
+            LockArguments.typeName(type);
         }
-        Inputs.historyLimit(limit);
+        LockArguments.historyLimit(limit);
         try (CliDatabase database = top.database()) {
             LockAdmin admin = new LockAdmin(database.open());
             List<LockInfo> locks = type == null ? admin.history(limit) : admin.history(type, limit);

@@ -1,6 +1,7 @@
 package dev.apilock.cli;
 
 import dev.apilock.LockAdmin;
+import dev.apilock.LockArguments;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -27,7 +28,7 @@ final class PurgeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Inputs.purgeAge(olderThan);
+        LockArguments.purgeAge(olderThan);
         try (CliDatabase database = top.database()) {
             int deleted = new LockAdmin(database.open()).purge(olderThan);
             spec.commandLine().getOut().println("Purged " + deleted + (deleted == 1 ? " lock row" : " lock rows")

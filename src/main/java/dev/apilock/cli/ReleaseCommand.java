@@ -1,14 +1,15 @@
 package dev.apilock.cli;
 
 import dev.apilock.LockAdmin;
+import dev.apilock.LockArguments;
 import dev.apilock.LockInfo;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -47,9 +48,9 @@ final class ReleaseCommand implements Callable<Integer> {
                     + " add --force to confirm");
         }
         if (lockId != null) {
-            Inputs.lockId(lockId);
+            LockArguments.lockId(lockId);
         } else {
-            Inputs.typeName(type);
+            LockArguments.typeName(type);
         }
         try (CliDatabase database = top.database()) {
             LockAdmin admin = new LockAdmin(database.open());

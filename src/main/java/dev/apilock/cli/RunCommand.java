@@ -3,6 +3,7 @@ package dev.apilock.cli;
 import com.github.f4b6a3.ulid.UlidCreator;
 import dev.apilock.ApiLockAcquireException;
 import dev.apilock.LockAdmin;
+import dev.apilock.LockArguments;
 import dev.apilock.LockInfo;
 import dev.apilock.LockListener;
 import dev.apilock.LockTemplate;
@@ -13,11 +14,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code apilock run}: a command under a lock, or not at all. */
 @Command(name = "run", mixinStandardHelpOptions = true,
@@ -74,10 +75,10 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         LockType lockType = keepAlive ? LockType.of(type, expires).withKeepAlive() : LockType.of(type, expires);
-        String holder = Inputs.text("User", user != null ? user : defaultUser());
-        String referenceId = Inputs.text("Reference id",
+        String holder = LockArguments.text("User", user != null ? user : defaultUser());
+        String referenceId = LockArguments.text("Reference id",
                 reference != null ? reference : UlidCreator.getMonotonicUlid().toString());
-        Inputs.maxWait(wait);
+        LockArguments.maxWait(wait);
         ChildProcess child = new ChildProcess(command);
         child.armSignalForwarding();
         WaitProgress progress = null;

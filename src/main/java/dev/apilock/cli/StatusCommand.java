@@ -1,6 +1,7 @@
 package dev.apilock.cli;
 
 import dev.apilock.LockAdmin;
+import dev.apilock.LockArguments;
 import dev.apilock.LockInfo;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,7 +34,7 @@ final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (type != null) {
-            Inputs.typeName(type);
+            LockArguments.typeName(type);
         }
         try (CliDatabase database = top.database()) {
             LockAdmin admin = new LockAdmin(database.open());

@@ -68,7 +68,7 @@ final class H2LockSql extends LockSql {
 
     private static final String PURGE = """
             DELETE FROM api_locks
-             WHERE acquired_at < DATEADD(SECOND, -CAST(? AS BIGINT), CURRENT_TIMESTAMP)
+             WHERE acquired_at < CURRENT_TIMESTAMP - CAST(? AS BIGINT) * INTERVAL '1' SECOND
                AND (released OR expires_at <= CURRENT_TIMESTAMP)""";
 
     private static final String ACTIVE = """
