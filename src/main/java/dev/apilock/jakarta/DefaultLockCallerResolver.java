@@ -17,7 +17,7 @@ import java.util.Optional;
  *
  * <ul>
  *   <li>user: the name of the CDI {@link Principal} bean, the authenticated caller (Jakarta EE
- *       provides it; so does Quarkus with its security extension, which Quarkus REST brings);
+ *       provides it; so does Quarkus security, with any of its authentication extensions);
  *       {@value #ANONYMOUS} without one, outside a request, or for a caller not signed in;</li>
  *   <li>reference: the current Jakarta REST request's {@code X-Request-Id}; else the current
  *       OpenTelemetry trace id, or that of the request's {@code traceparent} header; else a new ULID.</li>
