@@ -47,6 +47,9 @@ public class CurrentRequest {
 
     /** This request's instance, or empty where no request scope is active or CDI is absent. */
     static Optional<CurrentRequest> find(Instance<CurrentRequest> requests) {
+        if (!requests.isResolvable()) {
+            return Optional.empty();
+        }
         try {
             CurrentRequest current = requests.get();
             current.requestId(); // a client proxy reaches the scope only now

@@ -48,6 +48,7 @@ public class LockedMethods {
     private record Key(Method method, ApiLocked annotation) {
     }
 
+    /** {@code admin} and the invoker's LockOperations are created here, so their unit is checked now. */
     void verify(@Observes Startup startup, BeanManager beans, LockAdmin admin) {
         Set<Class<?>> seen = new HashSet<>();
         List<String> problems = new ArrayList<>();
