@@ -2,11 +2,11 @@ package dev.apilock;
 
 import dev.apilock.store.ApiLockRepository;
 import dev.apilock.store.CallerTransaction;
+import dev.apilock.store.Deadline;
 import dev.apilock.store.Lease;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.Future;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -21,6 +21,8 @@ final class HeldLock implements LockHandle {
     private final LockListener listener;
     private final long acquiredNanos;
     private final ReentrantLock writes = new ReentrantLock();
+    /** The template's bound on operations, or null for one derived from the expiry. */
+    private final Duration operationTimeout;
 
     private volatile Instant expiresAt;
     /** Monotonic-clock instant by which the database has surely let the lock go. */
@@ -35,14 +37,15 @@ final class HeldLock implements LockHandle {
     private volatile boolean inCallback;
     /** Set once the callback returned while the release waits for the caller's transaction. */
     private volatile boolean awaitingCaller;
-    private volatile Future<?> keepAlive;
+    private volatile Runnable stopKeepAlive;
 
     /**
      * @param sentNanos   {@link System#nanoTime()} just before the acquisition was sent
      * @param databaseNow the database clock during the acquisition
      */
     HeldLock(LockType type, LockInfo row, Instant databaseNow, long sentNanos, CallerTransaction callerTransaction,
-             ApiLockRepository repository, LockListener listener) {
+             ApiLockRepository repository, LockListener listener, Duration operationTimeout) {
+        this.operationTimeout = operationTimeout;
         this.type = type;
         this.callerTransaction = callerTransaction;
         this.row = row;
@@ -86,14 +89,14 @@ final class HeldLock implements LockHandle {
         awaitingCaller = true;
     }
 
-    void keepAlive(Future<?> schedule) {
-        this.keepAlive = schedule;
+    void keepAlive(Runnable stop) {
+        this.stopKeepAlive = stop;
     }
 
     void stopKeepAlive() {
-        Future<?> schedule = keepAlive;
-        if (schedule != null) {
-            schedule.cancel(false);
+        Runnable stop = stopKeepAlive;
+        if (stop != null) {
+            stop.run();
         }
     }
 
@@ -137,6 +140,20 @@ final class HeldLock implements LockHandle {
 
     @Override
     public boolean extend(Duration expiresAfter) {
+        return extend(expiresAfter, Timeouts.forLock(type, operationTimeout));
+    }
+
+    /** The keep-alive's extension: bounded so that a tick without an answer is lost before the lease. */
+    boolean keepAlive() {
+        return extend(type.expiresAfter(), keepAliveBound());
+    }
+
+    /** How long a keep-alive tick may take before the lock counts as lost. */
+    Duration keepAliveBound() {
+        return Timeouts.forKeepAlive(type, operationTimeout);
+    }
+
+    private boolean extend(Duration expiresAfter, Duration bound) {
         long seconds = new LockType(type.name(), expiresAfter).expiresAfter().toSeconds();
         writes.lock();
         try {
@@ -146,7 +163,7 @@ final class HeldLock implements LockHandle {
             long sentNanos = System.nanoTime();
             Optional<Lease> lease;
             try {
-                lease = repository.extend(type.name(), lockId(), seconds);
+                lease = repository.extend(type.name(), lockId(), seconds, Deadline.after(bound));
             } catch (ApiLockException e) {
                 markLost("the extension failed: " + e.getMessage());
                 throw e;

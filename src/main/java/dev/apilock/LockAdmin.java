@@ -5,9 +5,7 @@ import jakarta.persistence.EntityManagerFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,10 +34,10 @@ public final class LockAdmin {
     /** Longest age {@link #purge} accepts: about a century. */
     public static final Duration MAX_PURGE_AGE = Duration.ofDays(36_500);
 
-    /** A ULID in Crockford base 32, as {@link LockHandle#lockId()} hands out. */
-    private static final Pattern LOCK_ID = Pattern.compile("[0-9A-HJKMNP-TV-Z]{26}");
-
     private static final int FORCE_RELEASE_ATTEMPTS = 3;
+
+    /** How long a call waits for the database at most, unless told otherwise. */
+    public static final Duration DEFAULT_OPERATION_TIMEOUT = Duration.ofSeconds(30);
 
     private final LockAdminRepository repository;
 
@@ -48,10 +46,18 @@ public final class LockAdmin {
      *                             {@link dev.apilock.store.ApiLockEntity}, on a migrated database
      */
     public LockAdmin(EntityManagerFactory entityManagerFactory) {
+        this(entityManagerFactory, DEFAULT_OPERATION_TIMEOUT);
+    }
+
+    /**
+     * As {@link #LockAdmin(EntityManagerFactory)}, every call returning within {@code operationTimeout}
+     * (plus the pool's own wait for a connection), however silent the network.
+     */
+    public LockAdmin(EntityManagerFactory entityManagerFactory, Duration operationTimeout) {
         if (entityManagerFactory == null) {
             throw new ApiLockSetupException("EntityManagerFactory must not be null");
         }
-        this.repository = new LockAdminRepository(entityManagerFactory);
+        this.repository = new LockAdminRepository(entityManagerFactory, Timeouts.require(operationTimeout));
     }
 
     /** Every lock held now (unreleased and unexpired), newest first. */
@@ -66,18 +72,18 @@ public final class LockAdmin {
 
     /** The newest {@code limit} acquisitions of every type, newest first, with what became of them. */
     public List<LockInfo> history(int limit) {
-        return repository.findHistory(null, requireLimit(limit));
+        return repository.findHistory(null, LockArguments.historyLimit(limit));
     }
 
     /** The newest {@code limit} acquisitions of {@code typeName}, newest first. */
     public List<LockInfo> history(String typeName, int limit) {
         LockType.requireName(typeName);
-        return repository.findHistory(typeName, requireLimit(limit));
+        return repository.findHistory(typeName, LockArguments.historyLimit(limit));
     }
 
     /** The row of a lock id, whatever its state; empty if there is no such lock (or it was purged). */
     public Optional<LockInfo> find(String lockId) {
-        return repository.find(requireLockId(lockId));
+        return repository.find(LockArguments.lockId(lockId));
     }
 
     /**
@@ -88,7 +94,7 @@ public final class LockAdmin {
      * @throws ApiLockSetupException a blank or malformed id, or one that names no lock
      */
     public Optional<LockInfo> release(String lockId) {
-        String id = requireLockId(lockId);
+        String id = LockArguments.lockId(lockId);
         if (repository.forceRelease(id)) {
             LockInfo released = repository.find(id).orElseThrow(() -> new ApiLockException(
                     "Lock " + id + " was released but its row vanished at once; was it purged meanwhile?"));
@@ -132,14 +138,7 @@ public final class LockAdmin {
      * @return the number of rows deleted
      */
     public int purge(Duration olderThan) {
-        if (olderThan == null) {
-            throw new ApiLockSetupException("Purge age must not be null");
-        }
-        if (olderThan.isNegative() || olderThan.isZero() || olderThan.getNano() != 0
-                || olderThan.compareTo(MAX_PURGE_AGE) > 0) {
-            throw new ApiLockSetupException("Purge age must be a whole number of seconds from PT1S to "
-                    + MAX_PURGE_AGE + ", was " + olderThan);
-        }
+        LockArguments.purgeAge(olderThan);
         int deleted = repository.purge(olderThan.toSeconds());
         log.info("Purged {} lock rows released or expired and acquired more than {} ago", deleted, olderThan);
         return deleted;
@@ -148,28 +147,6 @@ public final class LockAdmin {
     /** The database clock now: what "active" and "expires in" are measured against. */
     public Instant databaseNow() {
         return repository.databaseNow();
-    }
-
-    private static int requireLimit(int limit) {
-        if (limit < 1 || limit > MAX_HISTORY_LIMIT) {
-            throw new ApiLockSetupException("History limit must be from 1 to " + MAX_HISTORY_LIMIT + ", was " + limit);
-        }
-        return limit;
-    }
-
-    /** Lock ids are ULIDs; lower case is accepted, as Crockford base 32 is case-insensitive. */
-    private static String requireLockId(String lockId) {
-        if (lockId == null) {
-            throw new ApiLockSetupException("Lock id must not be null");
-        }
-        if (lockId.isBlank()) {
-            throw new ApiLockSetupException("Lock id must not be blank, was '" + Texts.printable(lockId) + "'");
-        }
-        String id = lockId.strip().toUpperCase(Locale.ROOT);
-        if (!LOCK_ID.matcher(id).matches()) {
-            throw new ApiLockSetupException("Lock id must be a 26-character ULID, was '" + Texts.abbreviate(lockId) + "'");
-        }
-        return id;
     }
 
     private static void logForced(LockInfo lock) {

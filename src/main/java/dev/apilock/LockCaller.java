@@ -10,7 +10,7 @@ package dev.apilock;
 public record LockCaller(String user, String referenceId) {
 
     public LockCaller {
-        Texts.requireText("User", user);
-        Texts.requireText("Reference id", referenceId);
+        LockArguments.text("User", user);
+        LockArguments.text("Reference id", referenceId);
     }
 }

@@ -5,6 +5,7 @@ import dev.apilock.LockHandle.ReleasedWhen;
 import dev.apilock.store.AcquireAttempt;
 import dev.apilock.store.ApiLockRepository;
 import dev.apilock.store.CallerTransaction;
+import dev.apilock.store.Deadline;
 import dev.apilock.store.NewLock;
 import jakarta.persistence.EntityManagerFactory;
 import java.time.Duration;
@@ -56,6 +57,8 @@ public class LockTemplate implements LockOperations {
 
     private final ApiLockRepository repository;
     private final LockListener listener;
+    /** The bound of every operation, or null for one derived from each type's expiry. */
+    private final Duration operationTimeout;
 
     /**
      * Locks the current thread holds, through any template in this JVM, by type name. Through
@@ -79,14 +82,60 @@ public class LockTemplate implements LockOperations {
 
     /** As {@link #LockTemplate(EntityManagerFactory)}, telling {@code listener} what happens to locks. */
     public LockTemplate(EntityManagerFactory entityManagerFactory, LockListener listener) {
-        if (entityManagerFactory == null) {
+        this(builder(entityManagerFactory).listener(listener));
+    }
+
+    private LockTemplate(Builder builder) {
+        if (builder.entityManagerFactory == null) {
             throw new ApiLockSetupException("EntityManagerFactory must not be null");
         }
-        if (listener == null) {
+        if (builder.listener == null) {
             throw new ApiLockSetupException("LockListener must not be null; use LockListener.NONE");
         }
-        this.repository = new ApiLockRepository(entityManagerFactory);
-        this.listener = new CompositeLockListener(List.of(listener));
+        this.operationTimeout = builder.operationTimeout;
+        this.repository = new ApiLockRepository(builder.entityManagerFactory,
+                operationTimeout == null ? ApiLockRepository.DEFAULT_TIMEOUT : operationTimeout);
+        this.listener = new CompositeLockListener(List.of(builder.listener));
+    }
+
+    /** A template to configure beyond the constructors: a listener, a bound on every operation. */
+    public static Builder builder(EntityManagerFactory entityManagerFactory) {
+        return new Builder(entityManagerFactory);
+    }
+
+    /** Builds a {@link LockTemplate}. Not thread-safe; the template it builds is. */
+    public static final class Builder {
+
+        private final EntityManagerFactory entityManagerFactory;
+        private LockListener listener = LockListener.NONE;
+        private Duration operationTimeout;
+
+        private Builder(EntityManagerFactory entityManagerFactory) {
+            this.entityManagerFactory = entityManagerFactory;
+        }
+
+        /** Tells {@code listener} what happens to locks. */
+        public Builder listener(LockListener listener) {
+            this.listener = listener;
+            return this;
+        }
+
+        /**
+         * The longest any lock operation waits for the database (acquire, each attempt of a wait,
+         * release, extend; a keep-alive never waits longer than a third of the expiry), however
+         * silently the network drops its packets; the pool's own wait for a connection comes on top.
+         * By default a third of the lock type's expiry, between 1 and 30 seconds.
+         *
+         * @throws ApiLockSetupException not positive, or over ten minutes
+         */
+        public Builder operationTimeout(Duration operationTimeout) {
+            this.operationTimeout = Timeouts.require(operationTimeout);
+            return this;
+        }
+
+        public LockTemplate build() {
+            return new LockTemplate(this);
+        }
     }
 
     @Override
@@ -173,14 +222,9 @@ public class LockTemplate implements LockOperations {
         if (type == null) {
             throw new ApiLockSetupException("Lock type must not be null");
         }
-        Texts.requireText("Reference id", referenceId);
-        Texts.requireText("User", user);
-        if (maxWait == null) {
-            throw new ApiLockSetupException("Maximum wait must not be null");
-        }
-        if (maxWait.isNegative() || maxWait.compareTo(MAX_WAIT) > 0) {
-            throw new ApiLockSetupException("Maximum wait must be between PT0S and " + MAX_WAIT + ", was " + maxWait);
-        }
+        LockArguments.text("Reference id", referenceId);
+        LockArguments.text("User", user);
+        LockArguments.maxWait(maxWait);
         if (callback == null) {
             throw new ApiLockSetupException("Lock callback must not be null");
         }
@@ -201,7 +245,8 @@ public class LockTemplate implements LockOperations {
             String lockId = UlidCreator.getMonotonicUlid().toString();
             long sent = System.nanoTime();
             AcquireAttempt attempt = repository.tryAcquire(
-                    new NewLock(lockId, type.name(), type.expiresAfter().toSeconds(), user, referenceId));
+                    new NewLock(lockId, type.name(), type.expiresAfter().toSeconds(), user, referenceId),
+                    Deadline.after(Timeouts.forLock(type, operationTimeout)));
             if (attempt.reclaimed() != null) {
                 log.info("Lock {} of type {} held by {} (reference {}) expired at {} unreleased and was reclaimed",
                         attempt.reclaimed().lockId(), type.name(), attempt.reclaimed().user(),
@@ -210,7 +255,7 @@ public class LockTemplate implements LockOperations {
             }
             if (attempt.acquired()) {
                 HeldLock lock = new HeldLock(type, attempt.holder(), attempt.databaseNow(), sent, caller,
-                        repository, listener);
+                        repository, listener, operationTimeout);
                 log.debug("Acquired lock {} of type {} with fencing token {} for user {}, reference {},"
                         + " expires at {}", lockId, type.name(), lock.fencingToken(), user, referenceId,
                         lock.expiresAt());
@@ -252,7 +297,8 @@ public class LockTemplate implements LockOperations {
     /** Never throws: a lock that cannot be released expires by itself. */
     private void release(HeldLock lock, Throwable failure, ReleasedWhen when) {
         try {
-            boolean released = lock.releasing(() -> repository.release(lock.type().name(), lock.lockId()));
+            boolean released = lock.releasing(() -> repository.release(lock.type().name(), lock.lockId(),
+                    Deadline.after(Timeouts.forLock(lock.type(), operationTimeout))));
             if (released) {
                 lock.releasedWhen(when);
                 log.debug("Released lock {} of type {} {}", lock.lockId(), lock.type().name(), describe(when));

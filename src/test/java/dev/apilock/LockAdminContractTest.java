@@ -221,6 +221,15 @@ abstract class LockAdminContractTest extends DatabaseTest {
         }
 
         @Test
+        void purgeTakesEveryAgeUpToTheLongest() {
+            LockType type = newType(MINUTE);
+            String lockId = application.execute(type, "req-1", "alice", LockHandle::lockId);
+            assertThat(admin.purge(LockAdmin.MAX_PURGE_AGE)).isGreaterThanOrEqualTo(0);
+            assertThat(admin.purge(Duration.ofSeconds(Integer.MAX_VALUE + 1L))).isGreaterThanOrEqualTo(0);
+            assertThat(admin.find(lockId)).isPresent();
+        }
+
+        @Test
         void purgeJudgesAgeByTheDatabaseClock() {
             LockType type = newType(MINUTE);
             String lockId = application.execute(type, "req-1", "alice", LockHandle::lockId);

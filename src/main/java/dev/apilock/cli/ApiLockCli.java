@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,7 +30,8 @@ import picocli.CommandLine.Spec;
                 ReleaseCommand.class,
                 PurgeCommand.class,
                 MigrateCommand.class,
-                CommandLine.HelpCommand.class},
+                CommandLine.HelpCommand.class,
+                AutoComplete.GenerateCompletion.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 " 0:Success (run: the command's own exit code).",
@@ -37,7 +39,8 @@ import picocli.CommandLine.Spec;
                 "69:The database is unreachable or refused the credentials.",
                 "70:Internal error (rerun with --verbose).",
                 "75:run: the lock is held by someone else (blocked, or --wait ran out).",
-                "127:run: the command could not be started."})
+                "127:run: the command could not be started.",
+                "128+n:run: apilock was stopped by signal n (or the command was killed by it)."})
 public final class ApiLockCli implements Callable<Integer> {
 
     @Mixin
@@ -54,9 +57,7 @@ public final class ApiLockCli implements Callable<Integer> {
     /** Runs the command line and returns its exit code; output goes to this process's stdout and stderr. */
     static int execute(String... args) {
         ApiLockCli top = new ApiLockCli();
-        CommandLine commandLine = new CommandLine(top);
-        commandLine.registerConverter(Duration.class, new DurationConverter());
-        commandLine.getSubcommands().get("run").setStopAtPositional(true);
+        CommandLine commandLine = commandLine(top);
         commandLine.setOut(utf8(FileDescriptor.out));
         commandLine.setErr(utf8(FileDescriptor.err));
         commandLine.setParameterExceptionHandler(new Failures.UsageHandler());
@@ -66,6 +67,14 @@ public final class ApiLockCli implements Callable<Integer> {
             return new CommandLine.RunLast().execute(parseResult);
         });
         return commandLine.execute(args);
+    }
+
+    /** The commands and their options, as parsed, documented and completed. */
+    static CommandLine commandLine(ApiLockCli top) {
+        CommandLine commandLine = new CommandLine(top);
+        commandLine.registerConverter(Duration.class, new DurationConverter());
+        commandLine.getSubcommands().get("run").setStopAtPositional(true);
+        return commandLine;
     }
 
     private static PrintWriter utf8(FileDescriptor descriptor) {
@@ -79,7 +88,7 @@ public final class ApiLockCli implements Callable<Integer> {
         return ExitCode.USAGE;
     }
 
-    /** The database named by the connection options, opened on first use. */
+    /** The database named by the connection options; nothing connects until the command opens it. */
     CliDatabase database() {
         return new CliDatabase(connection);
     }

@@ -1,22 +1,26 @@
 package dev.apilock.cli;
 
 import dev.apilock.ApiLockException;
-import dev.apilock.ApiLockPersistence;
 import dev.apilock.ApiLockSchema;
 import dev.apilock.ApiLockSetupException;
 import jakarta.persistence.EntityManagerFactory;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 
 /**
- * The database the command line works on, opened only when a command first needs it: input is
- * validated before anything connects, let alone writes. Opening checks the connection, applies
- * the changelog if the schema is missing, and builds the apilock persistence unit.
+ * The database the command line works on. Nothing connects until a command, its input checked,
+ * calls {@link #open()}: that connects, applies the changelog only if the schema lacks change
+ * sets of this version (a new database, or an upgrade), and hands out the apilock persistence
+ * unit, started meanwhile.
+ *
+ * <p>An embedded H2 database is closed by H2 whenever its last connection closes, and opening it
+ * again costs tens of milliseconds; so while a command works on one, it keeps a connection open
+ * (not while {@code run}'s command runs for long: see {@link #idle()}).
  */
 final class CliDatabase implements AutoCloseable {
 
@@ -26,20 +30,20 @@ final class CliDatabase implements AutoCloseable {
     private final String url;
     private final String user;
     private final String password;
-    private final boolean embedded;
+    private final DatabaseKind kind;
     private EntityManagerFactory factory;
+    private Connection keeper;
+    /** Counts calls of {@link #idleAfter} and {@link #resume}: a pending idle of an older one is void. */
+    private long idleRequests;
     private BooleanSupplier refuseConnections = () -> false;
 
     CliDatabase(ConnectionOptions options) {
-        this.embedded = options.url == null || options.url.isBlank();
+        boolean embedded = options.url == null || options.url.isBlank();
         this.url = embedded ? embeddedUrl() : options.url.strip();
         this.user = options.user != null ? options.user : embedded ? "sa" : null;
         this.password = options.password != null ? options.password : embedded ? "" : null;
-        String lower = url.toLowerCase(Locale.ROOT);
-        if (!lower.startsWith("jdbc:postgresql:") && !lower.startsWith("jdbc:mariadb:") && !lower.startsWith("jdbc:h2:")) {
-            throw new ApiLockSetupException("Unsupported database URL '" + Redaction.url(Output.printable(url))
-                    + "': apilock supports jdbc:postgresql:, jdbc:mariadb: and jdbc:h2: URLs");
-        }
+        this.kind = DatabaseKind.of(url).orElseThrow(() -> new ApiLockSetupException("Unsupported database URL '"
+                + Redaction.url(Output.printable(url)) + "': apilock supports jdbc:postgresql:, jdbc:mariadb: and jdbc:h2: URLs"));
     }
 
     /** The first process to open the file serves it to the others over TCP while it has it open (auto-server). */
@@ -53,45 +57,30 @@ final class CliDatabase implements AutoCloseable {
         return Redaction.url(url);
     }
 
-    String password() {
-        return password;
-    }
-
-    /** A factory that opens the database on its first use; closing it before then does nothing. */
-    EntityManagerFactory entityManagerFactory() {
-        return (EntityManagerFactory) Proxy.newProxyInstance(EntityManagerFactory.class.getClassLoader(),
-                new Class<?>[] {EntityManagerFactory.class}, (proxy, method, args) -> {
-                    switch (method.getName()) {
-                        case "close" -> {
-                            close();
-                            return null;
-                        }
-                        case "isOpen" -> {
-                            return true;
-                        }
-                        case "toString" -> {
-                            return "apilock database " + safeUrl();
-                        }
-                        default -> {
-                            try {
-                                return method.invoke(open(), args);
-                            } catch (InvocationTargetException e) {
-                                throw e.getCause();
-                            }
-                        }
-                    }
-                });
-    }
-
-    /** Connects, migrates a missing schema and builds the persistence unit, once. */
+    /**
+     * Connects, brings the schema up to date if it has to, and returns the apilock persistence
+     * unit, opened and ready; once, and closed by {@link #close()}. Hibernate starts while the
+     * connection is made and the schema checked: it needs no connection to start.
+     *
+     * @throws DatabaseUnavailableException if the database cannot be reached
+     */
     synchronized EntityManagerFactory open() {
         if (factory == null) {
             SimpleDataSource dataSource = dataSource();
-            checkReachable(dataSource);
-            if (!SchemaCheck.isReady(dataSource)) {
-                ApiLockSchema.migrate(dataSource);
+            CompletableFuture<EntityManagerFactory> starting = CliPersistence.start(dataSource, kind);
+            Connection connection = connect(dataSource);
+            try {
+                if (!SchemaCheck.isCurrent(connection, kind.liquibaseName())) {
+                    ApiLockSchema.migrate(dataSource);
+                }
+            } finally {
+                if (keepsConnection()) {
+                    keeper = connection;
+                } else {
+                    closeQuietly(connection);
+                }
             }
-            factory = ApiLockPersistence.createEntityManagerFactory(dataSource);
+            factory = CliPersistence.await(starting);
         }
         return factory;
     }
@@ -99,9 +88,58 @@ final class CliDatabase implements AutoCloseable {
     /** Applies the changelog, whatever state the schema is in, and reports the result. */
     SchemaCheck.Version migrate() {
         SimpleDataSource dataSource = dataSource();
-        checkReachable(dataSource);
+        closeQuietly(connect(dataSource));
         ApiLockSchema.migrate(dataSource);
         return SchemaCheck.version(dataSource);
+    }
+
+    /**
+     * From now on the command holds no connection of its own between operations, so that an
+     * embedded database it happens to serve passes to whichever process uses it next: {@code run}
+     * lets go while it waits between attempts and once its command has run for a while (see
+     * {@link #idleAfter}), which may be hours; a serving process that exits would otherwise close
+     * the database under everyone else's work.
+     */
+    synchronized void idle() {
+        idleRequests++;
+        if (keeper != null) {
+            closeQuietly(keeper);
+            keeper = null;
+        }
+    }
+
+    /**
+     * {@link #idle()} once {@code delay} has passed, unless {@link #resume()} comes first: a
+     * command that ends at once, as many do, then finds its connection still open.
+     */
+    synchronized void idleAfter(Duration delay) {
+        long request = ++idleRequests;
+        Thread timer = new Thread(() -> {
+            try {
+                Thread.sleep(delay.toMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
+            synchronized (this) {
+                if (request == idleRequests) {
+                    idle();
+                }
+            }
+        }, "apilock-idle");
+        timer.setDaemon(true);
+        timer.start();
+    }
+
+    /** After {@link #idle()}: keeps a connection again for what is left to do (release, hand-over). */
+    synchronized void resume() {
+        idleRequests++;
+        if (keeper == null && factory != null && keepsConnection()) {
+            try {
+                keeper = dataSource().getConnection();
+            } catch (SQLException e) {
+                // the release that follows opens its own connection and reports what it meets
+            }
+        }
     }
 
     /** While {@code condition} holds, no new connection is opened: the command is being stopped. */
@@ -109,13 +147,21 @@ final class CliDatabase implements AutoCloseable {
         this.refuseConnections = condition;
     }
 
+    /** An H2 database in this process (file or memory), as opposed to a server reached over the network. */
+    private boolean keepsConnection() {
+        String lower = url.toLowerCase(Locale.ROOT);
+        return kind == DatabaseKind.H2 && !lower.startsWith("jdbc:h2:tcp:") && !lower.startsWith("jdbc:h2:ssl:");
+    }
+
     private SimpleDataSource dataSource() {
         return new SimpleDataSource(url, user, password, () -> refuseConnections.getAsBoolean());
     }
 
-    private void checkReachable(SimpleDataSource dataSource) {
-        try (Connection connection = dataSource.getConnection()) {
+    private Connection connect(SimpleDataSource dataSource) {
+        try {
+            Connection connection = dataSource.getConnection();
             connection.isValid(5);
+            return connection;
         } catch (SQLException e) {
             throw new DatabaseUnavailableException("Cannot connect to " + safeUrl()
                     + (user == null ? "" : " as " + user) + ": " + Redaction.text(e.getMessage(), password), e);
@@ -124,12 +170,30 @@ final class CliDatabase implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        if (factory != null) {
-            factory.close();
-            factory = null;
-            if (url.toLowerCase(Locale.ROOT).contains("auto_server=true")) {
-                H2Handover.drain(dataSource());
+        if (factory == null) {
+            idle();
+            return;
+        }
+        factory.close();
+        factory = null;
+        if (url.toLowerCase(Locale.ROOT).contains("auto_server=true")) {
+            if (keeper == null) {
+                try {
+                    keeper = dataSource().getConnection();
+                } catch (SQLException e) {
+                    return; // cannot tell whether others are still at work here: leave as before
+                }
             }
+            H2Handover.drain(keeper);
+        }
+        idle();
+    }
+
+    private static void closeQuietly(Connection connection) {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            // nothing was pending on it
         }
     }
 

@@ -30,6 +30,8 @@ final class CliLogging {
         } else {
             // Failures reach the user as one line from the command; Hibernate would add stack traces.
             System.setProperty("org.slf4j.simpleLogger.log.org.hibernate", "off");
+            // MariaDB's driver logs every error the server sends, such as the schema check's on a new database.
+            System.setProperty("org.slf4j.simpleLogger.log.org.mariadb.jdbc", "off");
             // The commands print what LockAdmin logs about a forced release themselves.
             System.setProperty("org.slf4j.simpleLogger.log.dev.apilock.LockAdmin", "error");
         }

@@ -5,6 +5,7 @@ import dev.apilock.ApiLockSetupException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.sql.SQLException;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 import picocli.CommandLine;
@@ -39,7 +40,9 @@ final class Failures {
             if (e instanceof UnmatchedArgumentException unmatched && command.getParent() == null
                     && !unmatched.getUnmatched().isEmpty() && !unmatched.getUnmatched().get(0).startsWith("-")) {
                 message = "Unknown command '" + unmatched.getUnmatched().get(0) + "'; the commands are "
-                        + String.join(", ", command.getSubcommands().keySet());
+                        + String.join(", ", command.getSubcommands().entrySet().stream()
+                                .filter(sub -> !sub.getValue().getCommandSpec().usageMessage().hidden())
+                                .map(Map.Entry::getKey).toList());
             }
             command.getErr().println("apilock: " + oneLine(message, null)
                     + " (see 'apilock " + helpPath(command) + "--help')");

@@ -7,13 +7,13 @@ import java.sql.Statement;
 import java.util.concurrent.TimeUnit;
 import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
-import javax.sql.DataSource;
 
 /**
  * Leaving an H2 database in auto-server mode gracefully. The process that opened the file serves
  * it to the others over TCP, and when that process exits, H2 closes the database under whatever
  * the others are running on it at that moment. So before it exits, a serving process waits for
- * the other sessions to end: apilock's connections live for one operation, so they end soon.
+ * the other sessions to end: apilock's connections live for one operation or one short command,
+ * so they end soon.
  */
 final class H2Handover {
 
@@ -22,8 +22,9 @@ final class H2Handover {
     private H2Handover() {
     }
 
-    static void drain(DataSource dataSource) {
-        try (Connection connection = dataSource.getConnection()) {
+    /** Waits, on {@code connection} to the database, until no other session uses it. */
+    static void drain(Connection connection) {
+        try {
             if (!(connection.unwrap(JdbcConnection.class).getSession() instanceof SessionLocal)) {
                 return; // another process serves the database
             }

@@ -1,6 +1,7 @@
 package dev.apilock.cli;
 
 import dev.apilock.LockAdmin;
+import dev.apilock.LockArguments;
 import dev.apilock.LockInfo;
 import java.time.Instant;
 import java.util.List;
@@ -36,8 +37,12 @@ final class HistoryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (type != null) {
+            LockArguments.typeName(type);
+        }
+        LockArguments.historyLimit(limit);
         try (CliDatabase database = top.database()) {
-            LockAdmin admin = new LockAdmin(database.entityManagerFactory());
+            LockAdmin admin = new LockAdmin(database.open());
             List<LockInfo> locks = type == null ? admin.history(limit) : admin.history(type, limit);
             Instant now = admin.databaseNow();
             spec.commandLine().getOut().print(json ? LockViews.jsonDocument(locks, now) : text(locks, now));

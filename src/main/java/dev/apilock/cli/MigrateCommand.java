@@ -10,7 +10,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "migrate", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
         description = {"Create or upgrade the api_locks schema with apilock's Liquibase changelog and print the"
                 + " schema version.",
-                "Other commands create a missing schema by themselves; run this after upgrading apilock."})
+                "Other commands do the same by themselves when the schema lacks change sets of this version"
+                        + " (a new database, or an upgrade of apilock); run this to do it beforehand."})
 final class MigrateCommand implements Callable<Integer> {
 
     @ParentCommand

@@ -1,6 +1,7 @@
 package dev.apilock.cli;
 
 import dev.apilock.LockAdmin;
+import dev.apilock.LockArguments;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -27,8 +28,9 @@ final class PurgeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        LockArguments.purgeAge(olderThan);
         try (CliDatabase database = top.database()) {
-            int deleted = new LockAdmin(database.entityManagerFactory()).purge(olderThan);
+            int deleted = new LockAdmin(database.open()).purge(olderThan);
             spec.commandLine().getOut().println("Purged " + deleted + (deleted == 1 ? " lock row" : " lock rows")
                     + " released or expired and acquired more than " + DurationConverter.format(olderThan) + " ago.");
             return ExitCode.OK;

@@ -1,14 +1,15 @@
 package dev.apilock.cli;
 
 import dev.apilock.LockAdmin;
+import dev.apilock.LockArguments;
 import dev.apilock.LockInfo;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -46,8 +47,13 @@ final class ReleaseCommand implements Callable<Integer> {
                     + " releases whatever lock of that type is held, even if its holder is still running:"
                     + " add --force to confirm");
         }
+        if (lockId != null) {
+            LockArguments.lockId(lockId);
+        } else {
+            LockArguments.typeName(type);
+        }
         try (CliDatabase database = top.database()) {
-            LockAdmin admin = new LockAdmin(database.entityManagerFactory());
+            LockAdmin admin = new LockAdmin(database.open());
             String line = lockId != null ? releaseById(admin) : releaseByType(admin);
             spec.commandLine().getOut().println(line);
             return ExitCode.OK;

@@ -2,18 +2,23 @@ package dev.apilock.cli;
 
 import com.github.f4b6a3.ulid.UlidCreator;
 import dev.apilock.ApiLockAcquireException;
+import dev.apilock.LockAdmin;
+import dev.apilock.LockArguments;
 import dev.apilock.LockInfo;
+import dev.apilock.LockListener;
 import dev.apilock.LockTemplate;
 import dev.apilock.LockType;
+import jakarta.persistence.EntityManagerFactory;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code apilock run}: a command under a lock, or not at all. */
 @Command(name = "run", mixinStandardHelpOptions = true,
@@ -28,6 +33,9 @@ import picocli.CommandLine.Model.CommandSpec;
                         + " SIGTERM; the lock is still released, and apilock exits with 128 + the signal.",
                 "Options end at COMMAND, or at --: what follows belongs to COMMAND."})
 final class RunCommand implements Callable<Integer> {
+
+    /** How long the command may run before apilock lets go of the embedded database (see {@link CliDatabase#idle()}). */
+    private static final Duration KEEP_CONNECTION_FOR = Duration.ofSeconds(1);
 
     @ParentCommand
     ApiLockCli top;
@@ -67,28 +75,64 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         LockType lockType = keepAlive ? LockType.of(type, expires).withKeepAlive() : LockType.of(type, expires);
-        String holder = user != null ? user : defaultUser();
-        String referenceId = reference != null ? reference : UlidCreator.getMonotonicUlid().toString();
+        String holder = LockArguments.text("User", user != null ? user : defaultUser());
+        String referenceId = LockArguments.text("Reference id",
+                reference != null ? reference : UlidCreator.getMonotonicUlid().toString());
+        LockArguments.maxWait(wait);
         ChildProcess child = new ChildProcess(command);
+        child.armSignalForwarding();
+        WaitProgress progress = null;
         try (CliDatabase database = top.database()) {
             database.refuseConnectionsWhen(child::stopRequestedWhileAcquiring);
-            LockTemplate template = new LockTemplate(database.entityManagerFactory());
-            child.armSignalForwarding();
-            try {
-                int exitCode = template.execute(lockType, referenceId, holder, wait, child::run);
-                return child.signal() == 0 ? exitCode : 128 + child.signal();
-            } catch (ApiLockAcquireException blocked) {
-                spec.commandLine().getErr().println("apilock: " + blockedMessage(blocked));
-                return ExitCode.BLOCKED;
-            } catch (RuntimeException e) {
-                if (child.stopRequestedWhileAcquiring()) {
-                    return 128 + child.signal(); // stopped before the lock was held
+            EntityManagerFactory factory = database.open();
+            progress = showsProgress() ? new WaitProgress(spec.commandLine().getErr(), Terminal.columns(), wait,
+                    new LockAdmin(factory)::databaseNow) : null;
+            LockTemplate template = new LockTemplate(factory, whileWaiting(database, progress));
+            int exitCode = template.execute(lockType, referenceId, holder, wait, lock -> {
+                database.idleAfter(KEEP_CONNECTION_FOR);
+                try {
+                    return child.run(lock);
+                } finally {
+                    database.resume();
                 }
-                throw e;
+            });
+            return child.signal() == 0 ? exitCode : 128 + child.signal();
+        } catch (ApiLockAcquireException blocked) {
+            if (progress != null) {
+                progress.close();
             }
+            spec.commandLine().getErr().println("apilock: " + blockedMessage(blocked));
+            return ExitCode.BLOCKED;
+        } catch (RuntimeException e) {
+            if (child.stopRequestedWhileAcquiring()) {
+                return 128 + child.signal(); // stopped before the lock was held
+            }
+            throw e;
         } finally {
+            if (progress != null) {
+                progress.close();
+            }
             child.lockReleased();
         }
+    }
+
+    /** The wait is shown on a terminal only, and not with --verbose, whose log lines say the same. */
+    private boolean showsProgress() {
+        return !wait.isZero() && !top.connection.verbose && Terminal.stderrIsTerminal();
+    }
+
+    /**
+     * Between attempts the command keeps no connection open (see {@link CliDatabase#idle()}); on a
+     * terminal it shows the wait.
+     */
+    private static LockListener whileWaiting(CliDatabase database, WaitProgress progress) {
+        LockListener idle = new LockListener() {
+            @Override
+            public void blocked(LockType type, Optional<LockInfo> holder) {
+                database.idle();
+            }
+        };
+        return progress == null ? idle : LockListener.composite(idle, progress);
     }
 
     private String blockedMessage(ApiLockAcquireException blocked) {

@@ -1,6 +1,7 @@
 package dev.apilock.cli;
 
 import dev.apilock.LockAdmin;
+import dev.apilock.LockArguments;
 import dev.apilock.LockInfo;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,8 +33,11 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (type != null) {
+            LockArguments.typeName(type);
+        }
         try (CliDatabase database = top.database()) {
-            LockAdmin admin = new LockAdmin(database.entityManagerFactory());
+            LockAdmin admin = new LockAdmin(database.open());
             List<LockInfo> locks = type == null ? admin.active() : admin.active(type).stream().toList();
             Instant now = admin.databaseNow();
             spec.commandLine().getOut().print(json ? LockViews.jsonDocument(locks, now) : text(locks, now));

@@ -9,6 +9,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
@@ -28,6 +30,9 @@ import java.util.function.UnaryOperator;
  * </ul>
  * Lock type names become tag values: if types are made per entity ({@code invoice:123}), pass
  * a {@code typeTag} that maps them to a few values ({@code invoice}) to keep cardinality low.
+ *
+ * <p>A meter appears when its first event happens, unless {@link #register} registers the meters of
+ * the declared types up front.
  */
 public final class MicrometerLockListener implements LockListener {
 
@@ -44,50 +49,72 @@ public final class MicrometerLockListener implements LockListener {
         this.typeTag = Objects.requireNonNull(typeTag, "typeTag");
     }
 
+    /**
+     * Registers every meter of {@code types} now, at zero, so that dashboards and alerts see a type
+     * before its first lock. Registering again changes nothing.
+     */
+    public void register(Collection<LockType> types) {
+        for (LockType type : types) {
+            for (String outcome : List.of("acquired", "blocked")) {
+                counter("apilock.acquire", type, outcome);
+            }
+            for (String outcome : List.of("released", "failed")) {
+                counter("apilock.release", type, outcome);
+            }
+            counter("apilock.lost", type);
+            counter("apilock.reclaimed", type);
+            counter("apilock.extend", type);
+            timer("apilock.acquire.duration", type);
+            timer("apilock.hold.duration", type);
+        }
+    }
+
     @Override
     public void acquired(LockHandle lock, Duration waited) {
-        counter("apilock.acquire", lock.type(), "acquired");
+        counter("apilock.acquire", lock.type(), "acquired").increment();
         timer("apilock.acquire.duration", lock.type()).record(waited);
     }
 
     @Override
     public void blocked(LockType type, Optional<LockInfo> holder) {
-        counter("apilock.acquire", type, "blocked");
+        counter("apilock.acquire", type, "blocked").increment();
     }
 
     @Override
     public void expiredAndReclaimed(LockType type, LockInfo expired) {
-        Counter.builder("apilock.reclaimed").tag("type", typeTag.apply(type.name())).register(registry).increment();
+        counter("apilock.reclaimed", type).increment();
     }
 
     @Override
     public void released(LockHandle lock, Duration heldFor) {
-        counter("apilock.release", lock.type(), "released");
+        counter("apilock.release", lock.type(), "released").increment();
         timer("apilock.hold.duration", lock.type()).record(heldFor);
     }
 
     @Override
     public void releaseFailed(LockHandle lock, Exception cause) {
-        counter("apilock.release", lock.type(), "failed");
+        counter("apilock.release", lock.type(), "failed").increment();
     }
 
     @Override
     public void lost(LockHandle lock, String reason) {
-        Counter.builder("apilock.lost").tag("type", typeTag.apply(lock.type().name())).register(registry).increment();
+        counter("apilock.lost", lock.type()).increment();
     }
 
     @Override
     public void extended(LockHandle lock, Instant expiresAt) {
-        Counter.builder("apilock.extend").tag("type", typeTag.apply(lock.type().name())).register(registry)
-                .increment();
+        counter("apilock.extend", lock.type()).increment();
     }
 
-    private void counter(String name, LockType type, String outcome) {
-        Counter.builder(name)
+    private Counter counter(String name, LockType type, String outcome) {
+        return Counter.builder(name)
                 .tag("type", typeTag.apply(type.name()))
                 .tag("outcome", outcome)
-                .register(registry)
-                .increment();
+                .register(registry);
+    }
+
+    private Counter counter(String name, LockType type) {
+        return Counter.builder(name).tag("type", typeTag.apply(type.name())).register(registry);
     }
 
     private Timer timer(String name, LockType type) {

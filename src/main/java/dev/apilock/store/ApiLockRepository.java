@@ -8,6 +8,8 @@ import jakarta.persistence.EntityManagerFactory;
 import jakarta.persistence.PersistenceException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLTimeoutException;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -38,6 +40,10 @@ public final class ApiLockRepository {
 
     private static final int WRITE_ATTEMPTS = 3;
 
+    /** The bound of operations that belong to no lock: reads and an operator's writes. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Duration defaultTimeout;
     private final SessionFactoryImplementor sessionFactory;
     private final OwnTransactions transactions;
     private final CallerTransactions callerTransactions;
@@ -50,7 +56,15 @@ public final class ApiLockRepository {
      *                               manage {@link ApiLockEntity}; the message names the fix
      */
     public ApiLockRepository(EntityManagerFactory entityManagerFactory) {
+        this(entityManagerFactory, DEFAULT_TIMEOUT);
+    }
+
+    /**
+     * @param defaultTimeout the bound of the operations called without a deadline of their own
+     */
+    public ApiLockRepository(EntityManagerFactory entityManagerFactory, Duration defaultTimeout) {
         Objects.requireNonNull(entityManagerFactory, "entityManagerFactory");
+        this.defaultTimeout = Objects.requireNonNull(defaultTimeout, "defaultTimeout");
         this.sessionFactory = hibernate(entityManagerFactory);
         requireEntity(sessionFactory);
         this.transactions = OwnTransactions.of(sessionFactory);
@@ -94,6 +108,14 @@ public final class ApiLockRepository {
      * than left to block the type until it expires.
      */
     public AcquireAttempt tryAcquire(NewLock lock) {
+        return tryAcquire(lock, Deadline.after(defaultTimeout));
+    }
+
+    /**
+     * As {@link #tryAcquire(NewLock)}, returning by {@code deadline}: the statements' network
+     * waits are bounded by what is left of it, and so is the release of a lock in doubt.
+     */
+    public AcquireAttempt tryAcquire(NewLock lock, Deadline deadline) {
         AtomicBoolean sent = new AtomicBoolean();
         try {
             return withConnection(
@@ -101,21 +123,25 @@ public final class ApiLockRepository {
                         sent.set(true);
                         return sql.acquire(connection, lock);
                     },
-                    e -> "Could not acquire lock " + lock.lockId() + " of type " + lock.lockType());
+                    e -> "Could not acquire lock " + lock.lockId() + " of type " + lock.lockType(), deadline);
         } catch (LockInvariantException e) {
-            releaseInDoubt(lock, e);
+            releaseInDoubt(lock, e, deadline);
             throw e;
         } catch (ApiLockException e) {
             if (sent.get()) {
-                releaseInDoubt(lock, e);
+                releaseInDoubt(lock, e, deadline);
             }
             throw e;
         }
     }
 
-    private void releaseInDoubt(NewLock lock, ApiLockException failure) {
+    /** Nothing is tried once the deadline has passed: a lock left behind then expires by itself. */
+    private void releaseInDoubt(NewLock lock, ApiLockException failure, Deadline deadline) {
+        if (deadline.passed()) {
+            return;
+        }
         try {
-            if (release(lock.lockType(), lock.lockId())) {
+            if (release(lock.lockType(), lock.lockId(), deadline)) {
                 log.warn("Lock {} of type {} had been acquired although its acquisition failed; released it",
                         lock.lockId(), lock.lockType());
             }
@@ -133,9 +159,14 @@ public final class ApiLockRepository {
      * database dropped, e.g. after a restart or a killed backend), on a fresh one.
      */
     public boolean release(String lockType, String lockId) {
+        return release(lockType, lockId, Deadline.after(defaultTimeout));
+    }
+
+    /** As {@link #release(String, String)}, returning by {@code deadline}, retries included. */
+    public boolean release(String lockType, String lockId, Deadline deadline) {
         return retryIfConnectionBroke(lockId, (connection, sql) -> retryIfTransient(sql, lockId,
                 () -> sql.release(connection, lockType, lockId, ReleaseReason.RELEASED)),
-                "Could not release lock " + lockId);
+                "Could not release lock " + lockId, deadline);
     }
 
     /**
@@ -143,10 +174,15 @@ public final class ApiLockRepository {
      * already released or is unknown. Retried like {@link #release}.
      */
     public boolean forceRelease(String lockId) {
+        return forceRelease(lockId, Deadline.after(defaultTimeout));
+    }
+
+    /** As {@link #forceRelease(String)}, returning by {@code deadline}. */
+    public boolean forceRelease(String lockId, Deadline deadline) {
         return retryIfConnectionBroke(lockId, (connection, sql) -> retryIfTransient(sql, lockId, () -> {
             String lockType = sql.lockTypeOf(connection, lockId);
             return lockType != null && sql.release(connection, lockType, lockId, ReleaseReason.FORCED);
-        }), "Could not release lock " + lockId);
+        }), "Could not release lock " + lockId, deadline);
     }
 
     /**
@@ -155,9 +191,14 @@ public final class ApiLockRepository {
      * {@link #release}.
      */
     public Optional<Lease> extend(String lockType, String lockId, long seconds) {
+        return extend(lockType, lockId, seconds, Deadline.after(defaultTimeout));
+    }
+
+    /** As {@link #extend(String, String, long)}, returning by {@code deadline}, retries included. */
+    public Optional<Lease> extend(String lockType, String lockId, long seconds, Deadline deadline) {
         return retryIfConnectionBroke(lockId,
                 (connection, sql) -> retryIfTransient(sql, lockId, () -> sql.extend(connection, lockType, lockId, seconds)),
-                "Could not extend lock " + lockId);
+                "Could not extend lock " + lockId, deadline);
     }
 
     /**
@@ -165,7 +206,7 @@ public final class ApiLockRepository {
      * turned out broken: a few times, as each dead pooled connection fails fast. A failure to get
      * a connection at all (the database is unreachable) is not retried.
      */
-    private <R> R retryIfConnectionBroke(String lockId, ConnectionWork<R> write, String failure) {
+    private <R> R retryIfConnectionBroke(String lockId, ConnectionWork<R> write, String failure, Deadline deadline) {
         ApiLockException previous = null;
         for (int attempt = 1; ; attempt++) {
             AtomicBoolean connected = new AtomicBoolean();
@@ -173,12 +214,12 @@ public final class ApiLockRepository {
                 return withConnection((connection, sql) -> {
                     connected.set(true);
                     return write.run(connection, sql);
-                }, e -> failure);
+                }, e -> failure, deadline);
             } catch (ApiLockException e) {
                 if (previous != null) {
                     e.addSuppressed(previous);
                 }
-                if (!connected.get() || !connectionBroke(e) || attempt == WRITE_ATTEMPTS) {
+                if (!connected.get() || !connectionBroke(e) || attempt == WRITE_ATTEMPTS || deadline.passed()) {
                     throw e;
                 }
                 log.debug("Write to lock {} met a broken connection, trying another: {}", lockId, e.getMessage());
@@ -224,23 +265,62 @@ public final class ApiLockRepository {
             try (StatelessSession session = sessionFactory.openStatelessSession(connection)) {
                 return work.run(session, sql);
             }
-        }, e -> failure);
+        }, e -> failure, Deadline.after(defaultTimeout));
+    }
+
+    /** As {@link #withConnection(ConnectionWork, Function, Deadline)}, within the default timeout. */
+    <R> R withConnection(ConnectionWork<R> work, Function<Exception, String> failure) {
+        return withConnection(work, failure, Deadline.after(defaultTimeout));
     }
 
     /**
      * Runs JDBC work on apilock's own connection ({@link OwnTransactions}), with this database's
-     * dialect. The connection is in auto-commit mode; work that opens a transaction ends it.
+     * dialect. The connection is in auto-commit mode; work that opens a transaction ends it. Every
+     * wait for the database's answer is bounded by what is left of {@code deadline} (the driver's
+     * network timeout, set for the work and restored after it): a network that drops packets
+     * silently fails the work, and breaks the connection, instead of hanging it.
      */
-    <R> R withConnection(ConnectionWork<R> work, Function<Exception, String> failure) {
+    <R> R withConnection(ConnectionWork<R> work, Function<Exception, String> failure, Deadline deadline) {
         try {
-            return transactions.run(connection -> work.run(connection, dialect(connection)));
+            return transactions.run(connection -> {
+                LockSql sql = dialect(connection);
+                long millis = deadline.remainingMillis();
+                if (millis == 0) {
+                    throw new SQLTimeoutException("the operation's time ran out before the database was asked");
+                }
+                NetworkTimeout timeout = sql.boundNetwork(connection, millis);
+                try {
+                    return work.run(connection, sql);
+                } finally {
+                    timeout.restore();
+                }
+            });
         } catch (ApiLockException e) {
             throw e;
         } catch (ConnectionUnavailableException e) {
             throw new ApiLockException(failure.apply(e) + ": " + e.getMessage(), e);
         } catch (SQLException | RuntimeException e) {
+            if (timedOut(e) || deadline.passed()) {
+                throw new ApiLockException(failure.apply(e) + ": no answer from the database within "
+                        + seconds(deadline.bound()) + " (" + rootMessage(e) + "); the network may be dropping"
+                        + " packets, the connection was given up", e);
+            }
             throw new ApiLockException(failure.apply(e) + ": " + rootMessage(e), e);
         }
+    }
+
+    /** A read that timed out: the driver's socket timeout, or its own query timeout. */
+    static boolean timedOut(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.net.SocketTimeoutException || t instanceof SQLTimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String seconds(Duration duration) {
+        return String.format(java.util.Locale.ROOT, "%.1f s", duration.toMillis() / 1000.0);
     }
 
     /** A single-row write that loses a deadlock is simply run again, a few times. */

@@ -5,7 +5,10 @@ import dev.apilock.LockInfo.ReleaseReason;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.net.Socket;
+import java.net.SocketException;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -65,13 +68,44 @@ final class H2LockSql extends LockSql {
 
     private static final String PURGE = """
             DELETE FROM api_locks
-             WHERE acquired_at < DATEADD(SECOND, -CAST(? AS BIGINT), CURRENT_TIMESTAMP)
+             WHERE acquired_at < CURRENT_TIMESTAMP - CAST(? AS BIGINT) * INTERVAL '1' SECOND
                AND (released OR expires_at <= CURRENT_TIMESTAMP)""";
 
     private static final String ACTIVE = """
             SELECT %s, CURRENT_TIMESTAMP FROM api_locks
              WHERE id IN (SELECT lock_id FROM api_lock_holders WHERE NOT released AND expires_at > CURRENT_TIMESTAMP)
              ORDER BY acquired_at DESC, id DESC""".formatted(ROW_COLUMNS);
+
+    /**
+     * H2's driver ignores {@code setNetworkTimeout}; for a remote session (an H2 server, or another
+     * process's in auto-server mode) the read timeout is set on its sockets, found in the session.
+     * An embedded session has no network to wait for.
+     */
+    @Override
+    NetworkTimeout boundNetwork(Connection connection, long millis) throws SQLException {
+        List<Socket> sockets = H2Sockets.of(connection);
+        if (sockets.isEmpty()) {
+            return NetworkTimeout.NONE;
+        }
+        int[] previous = new int[sockets.size()];
+        try {
+            for (int i = 0; i < sockets.size(); i++) {
+                previous[i] = sockets.get(i).getSoTimeout();
+                sockets.get(i).setSoTimeout((int) Math.min(millis, Integer.MAX_VALUE));
+            }
+        } catch (SocketException e) {
+            throw new SQLException("Could not set the network timeout of an H2 connection: " + e.getMessage(), "08006", e);
+        }
+        return () -> {
+            for (int i = 0; i < sockets.size(); i++) {
+                try {
+                    sockets.get(i).setSoTimeout(previous[i]);
+                } catch (SocketException e) {
+                    // closed meanwhile
+                }
+            }
+        };
+    }
 
     /** SQLSTATE of a unique-constraint violation: a concurrent first acquisition of the type won. */
     private static final String DUPLICATE_KEY = "23505";

@@ -4,6 +4,7 @@ import dev.apilock.LockInfo;
 import jakarta.persistence.EntityManagerFactory;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -25,8 +26,8 @@ public final class LockAdminRepository {
 
     private final ApiLockRepository locks;
 
-    public LockAdminRepository(EntityManagerFactory entityManagerFactory) {
-        this.locks = new ApiLockRepository(entityManagerFactory);
+    public LockAdminRepository(EntityManagerFactory entityManagerFactory, Duration operationTimeout) {
+        this.locks = new ApiLockRepository(entityManagerFactory, operationTimeout);
     }
 
     /** Every lock held now by the database clock, newest first: through the holder rows, one per type. */

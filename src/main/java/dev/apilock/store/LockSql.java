@@ -107,6 +107,23 @@ abstract class LockSql {
      */
     abstract String activeSql();
 
+    /**
+     * Bounds every wait for the database's answer on {@code connection} to {@code millis}, through
+     * the driver's network timeout (a socket read timeout), until the returned timeout is restored.
+     * A read that times out breaks the connection, which the pool then discards.
+     */
+    NetworkTimeout boundNetwork(Connection connection, long millis) throws SQLException {
+        int previous = connection.getNetworkTimeout();
+        connection.setNetworkTimeout(Runnable::run, (int) Math.min(millis, Integer.MAX_VALUE));
+        return () -> {
+            try {
+                connection.setNetworkTimeout(Runnable::run, previous);
+            } catch (SQLException | RuntimeException e) {
+                // broken meanwhile: the pool discards it
+            }
+        };
+    }
+
     /** The database clock, as a one-column, one-row query. */
     String databaseNowSql() {
         return "SELECT CURRENT_TIMESTAMP";

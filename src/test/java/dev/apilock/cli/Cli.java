@@ -13,15 +13,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Runs the real cli jar ({@code java -jar target/apilock-<version>-cli.jar}) as a separate
- * process, in a working directory of the test's choosing, with the connection arguments of the
- * database under test.
+ * Runs the real command line as a user does, through the launcher {@code target/apilock} beside
+ * the cli jar, as a separate process, in a working directory of the test's choosing, with the
+ * connection arguments of the database under test. The launcher finds this JVM's Java through
+ * {@code JAVA_HOME}.
  */
 final class Cli {
 
     static final Path JAR = Path.of(System.getProperty("apilock.cli.jar",
             "target/apilock-0.1.0-SNAPSHOT-cli.jar"));
-    private static final Path JAVA = Path.of(System.getProperty("java.home"), "bin", "java");
+    static final Path LAUNCHER = JAR.resolveSibling("apilock");
+    static final Path JAVA_HOME = Path.of(System.getProperty("java.home"));
     private static final long TIMEOUT_SECONDS = 180;
     private static final AtomicInteger COUNTER = new AtomicInteger();
 
@@ -62,13 +64,33 @@ final class Cli {
         return launch(all);
     }
 
+    /**
+     * Starts in the background on a pseudo-terminal of 200 columns (through util-linux
+     * {@code script}), as from an interactive shell: stdout and stderr both go to the terminal,
+     * whose output is {@link Running#outSoFar()}.
+     */
+    Running startOnTerminal(String... args) {
+        List<String> all = new ArrayList<>();
+        all.add(LAUNCHER.toAbsolutePath().toString());
+        all.add(args[0]);
+        all.addAll(connection);
+        all.addAll(List.of(args).subList(1, args.length));
+        String shell = "stty cols 200 rows 50; exec " + String.join(" ", all.stream().map(Cli::quoted).toList());
+        return launch(List.of("script", "-q", "-e", "-c", shell, "/dev/null"), List.of(args));
+    }
+
+    private static String quoted(String word) {
+        return "'" + word.replace("'", "'\\''") + "'";
+    }
+
     private Running launch(List<String> args) {
-        assertThat(JAR).as("the cli jar, built by mvn package").exists();
-        // The real jar, started as a user would; the flags only trade peak speed for a quicker
-        // start on a 2-core machine running dozens of these (each a short-lived JVM).
-        List<String> command = new ArrayList<>(List.of(JAVA.toString(), "-XX:TieredStopAtLevel=1",
-                "-XX:+UseSerialGC", "-jar", JAR.toAbsolutePath().toString()));
+        assertThat(LAUNCHER).as("the launcher, built by mvn package").isExecutable();
+        List<String> command = new ArrayList<>(List.of(LAUNCHER.toAbsolutePath().toString()));
         command.addAll(args);
+        return launch(command, args);
+    }
+
+    private Running launch(List<String> command, List<String> args) {
         int n = COUNTER.incrementAndGet();
         Path out = directory.resolve(".out-" + n);
         Path err = directory.resolve(".err-" + n);
@@ -76,6 +98,7 @@ final class Cli {
                 .redirectOutput(out.toFile()).redirectError(err.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
         builder.environment().keySet().removeIf(name -> name.startsWith("APILOCK_") || name.startsWith("JAVA_TOOL"));
+        builder.environment().put("JAVA_HOME", JAVA_HOME.toString());
         builder.environment().putAll(environment);
         try {
             return new Running(builder.start(), args, out, err);
@@ -109,8 +132,17 @@ final class Cli {
 
         /** What it has written to stderr so far. */
         String errSoFar() {
+            return read(err);
+        }
+
+        /** What it has written to stdout so far. */
+        String outSoFar() {
+            return read(out);
+        }
+
+        private static String read(Path file) {
             try {
-                return Files.readString(err, StandardCharsets.UTF_8);
+                return Files.readString(file, StandardCharsets.UTF_8);
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -164,6 +165,37 @@ abstract class CliContract {
         assertThat(waited.out()).contains("token=");
         long token = Long.parseLong(waited.out().strip().substring("token=".length()));
         assertThat(token).isGreaterThan(first.fencingToken());
+    }
+
+    /**
+     * On a terminal, a wait is one line on stderr, rewritten in place, naming the holder and its
+     * time left, and erased before the command runs; with stderr in a file, nothing of it.
+     */
+    @Test
+    void waitShowsItsProgressOnATerminalOnly() {
+        Holder holder = hold("holder", "--user", "alice", "--reference", "job-7");
+        Cli.Running onTerminal = cli.startOnTerminal("run", "--type", type, "--wait", "2m", "--", "echo", "terminal-ran");
+        Cli.Running inFile = cli.start("run", "--type", type, "--wait", "2m", "--", "echo", "file-ran");
+        String waiting = "\rapilock: waiting for lock " + type + " (";
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (onTerminal.outSoFar().split(Pattern.quote(waiting), -1).length < 3 && onTerminal.isAlive()
+                && System.nanoTime() < deadline) {
+            Pause.sleep(100); // until the line has been drawn twice
+        }
+
+        assertThat(finish(holder).exitCode()).isZero();
+        Cli.Result terminal = onTerminal.await();
+        Cli.Result file = inFile.await();
+
+        assertThat(terminal.exitCode()).as(terminal.toString()).isZero();
+        String screen = terminal.out();
+        assertThat(screen).as(screen).containsPattern(Pattern.quote(waiting) + "\\d+ s of 2m\\): held by alice for job-7, \\d+\\.\\d s left")
+                .doesNotContain("\n" + waiting.substring(1));
+        String afterWait = screen.substring(screen.lastIndexOf(waiting) + 1);
+        assertThat(afterWait).as("erased, then the command's output").matches("(?s)[^\r\n]*\r +\rterminal-ran\r?\n");
+        assertThat(file.exitCode()).as(file.toString()).isZero();
+        assertThat(file.err()).as("stderr is a file: no progress").isEmpty();
+        assertThat(file.out()).isEqualTo("file-ran\n");
     }
 
     @Test

@@ -58,6 +58,8 @@ class PackagingIT {
                     "org/slf4j/simple/SimpleLogger.class", "dev/apilock/changelog/apilock.changelog.xml")) {
                 assertThat(jar.getEntry(needed)).as(needed).isNotNull();
             }
+            assertThat(jar.getEntry("META-INF/services/org.hibernate.bytecode.spi.BytecodeProvider"))
+                    .as("no bytecode provider: Hibernate generates no proxy classes at each start").isNull();
         }
     }
 }

@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
 final class ReliabilityDatabase implements AutoCloseable {
 
     enum Target {
-        POSTGRESQL, H2_SERVER, H2_MEMORY
+        POSTGRESQL, MARIADB, H2_SERVER, H2_MEMORY
     }
 
     private static final Pattern HOST_PORT = Pattern.compile("//([^/:]+):(\\d+)/");
@@ -48,6 +48,7 @@ final class ReliabilityDatabase implements AutoCloseable {
         return switch (target) {
             case POSTGRESQL -> new ReliabilityDatabase(target,
                     TestDatabase.create(TestDatabase.Kind.POSTGRESQL, owner), null);
+            case MARIADB -> new ReliabilityDatabase(target, TestDatabase.create(TestDatabase.Kind.MARIADB, owner), null);
             case H2_MEMORY -> new ReliabilityDatabase(target, TestDatabase.create(TestDatabase.Kind.H2, owner), null);
             case H2_SERVER -> {
                 H2TcpServer server = H2TcpServer.start();
@@ -129,13 +130,7 @@ final class ReliabilityDatabase implements AutoCloseable {
     }
 
     static Instant now(TestDatabase database) {
-        try (Connection connection = database.connect(); Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT CURRENT_TIMESTAMP")) {
-            rs.next();
-            return rs.getObject(1, OffsetDateTime.class).toInstant();
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return database.now();
     }
 
     /** A timestamp column of one lock row, by the database clock. */
@@ -146,6 +141,10 @@ final class ReliabilityDatabase implements AutoCloseable {
             try (ResultSet rs = statement.executeQuery()) {
                 if (!rs.next()) {
                     throw new AssertionError("no row " + lockId);
+                }
+                if (target == Target.MARIADB) { // UTC in DATETIME(6)
+                    java.time.LocalDateTime value = rs.getObject(1, java.time.LocalDateTime.class);
+                    return value == null ? null : value.toInstant(java.time.ZoneOffset.UTC);
                 }
                 OffsetDateTime value = rs.getObject(1, OffsetDateTime.class);
                 return value == null ? null : value.toInstant();

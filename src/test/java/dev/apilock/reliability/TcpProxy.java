@@ -22,6 +22,9 @@ final class TcpProxy implements AutoCloseable {
     private final int port;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private volatile ServerSocket server;
+    /** Directions in which bytes are read and dropped instead of forwarded. */
+    private volatile boolean dropToServer;
+    private volatile boolean dropToClient;
     private Socket reservation;
 
     private TcpProxy(int targetPort, int port) {
@@ -74,6 +77,32 @@ final class TcpProxy implements AutoCloseable {
         sockets.clear();
     }
 
+    /** Which way a silenced proxy drops what it reads. */
+    enum Direction {
+        /** Requests never arrive. */
+        TO_SERVER,
+        /** Answers never arrive. */
+        TO_CLIENT,
+        /** Nothing arrives either way. */
+        BOTH
+    }
+
+    /**
+     * Keeps every connection open and accepts new ones, but forwards nothing in {@code direction}:
+     * what it reads is dropped, as by a firewall that drops packets without a reset, a lost NAT
+     * entry or a dead switch port. Nobody is told; reads on the other side just never return.
+     */
+    void silence(Direction direction) {
+        dropToServer = direction != Direction.TO_CLIENT;
+        dropToClient = direction != Direction.TO_SERVER;
+    }
+
+    /** Forwards again after {@link #silence}; what was dropped stays lost. */
+    void speak() {
+        dropToServer = false;
+        dropToClient = false;
+    }
+
     /** Accepts connections again after {@link #cut()}. */
     synchronized void restore() {
         if (server == null) {
@@ -110,8 +139,8 @@ final class TcpProxy implements AutoCloseable {
                     closeQuietly(client);
                     continue;
                 }
-                pump(client, upstream);
-                pump(upstream, client);
+                pump(client, upstream, true);
+                pump(upstream, client, false);
             } catch (IOException e) {
                 // closed by cut(), or one connection failed: go on while listening
             }
@@ -131,12 +160,15 @@ final class TcpProxy implements AutoCloseable {
         return true;
     }
 
-    private void pump(Socket from, Socket to) {
+    private void pump(Socket from, Socket to, boolean toServer) {
         Thread thread = new Thread(() -> {
             byte[] buffer = new byte[16 * 1024];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int read;
                 while ((read = in.read(buffer)) >= 0) {
+                    if (toServer ? dropToServer : dropToClient) {
+                        continue;
+                    }
                     out.write(buffer, 0, read);
                     out.flush();
                 }

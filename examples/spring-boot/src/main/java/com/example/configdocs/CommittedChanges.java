@@ -13,7 +13,7 @@ class CommittedChanges {
 
     @TransactionalEventListener
     void committed(ConfigDocumentChanged change) {
-        log.info("Config document {} revision {} committed by {} for request {} (fencing token {})",
-                change.name(), change.revision(), change.user(), change.requestId(), change.fencingToken());
+        log.info("Config document {} revision {} committed by {} under lock {} (fencing token {})",
+                change.name(), change.revision(), change.user(), change.lockId(), change.fencingToken());
     }
 }

@@ -5,5 +5,5 @@ package com.example.configdocs;
  * {@code @TransactionalEventListener(phase = BEFORE_COMMIT)} run in that transaction, still
  * under the lock; the default phase, after commit, sees the revision once it is visible.
  */
-public record ConfigDocumentChanged(String name, long revision, long fencingToken, String user, String requestId) {
+public record ConfigDocumentChanged(String name, long revision, long fencingToken, String user, String lockId) {
 }

@@ -1,22 +1,19 @@
 package com.example.configdocs;
 
-import com.github.f4b6a3.ulid.UlidCreator;
-import java.time.Duration;
+import java.security.Principal;
 import java.time.Instant;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code POST /configdocs/{name}} with {@code {"content": "..."}} writes the next revision;
- * {@code ?wait=PT5S} waits that long for a concurrent update instead of answering 409 at once.
- * The caller is named by {@code X-User}, the request by {@code X-Request-Id} (a new ULID if absent).
+ * {@code POST /configdocs/{name}} with {@code {"content": "..."}} writes the next revision, or
+ * answers 409 while another instance is writing; {@code ?wait=true} waits for it instead.
  */
 @RestController
 @RequestMapping("/configdocs")
@@ -42,11 +39,11 @@ class ConfigDocumentController {
 
     @PostMapping("/{name}")
     DocumentView update(@PathVariable String name, @RequestBody UpdateRequest request,
-                        @RequestParam(defaultValue = "PT0S") Duration wait,
-                        @RequestHeader(name = "X-User", defaultValue = "anonymous") String user,
-                        @RequestHeader(name = "X-Request-Id", required = false) String requestId) {
-        String reference = requestId != null ? requestId : UlidCreator.getMonotonicUlid().toString();
-        return DocumentView.of(service.update(name, request.content(), user, reference, wait));
+                        @RequestParam(defaultValue = "false") boolean wait, Principal user) {
+        ConfigDocument written = wait
+                ? service.updateWaiting(name, request.content(), user.getName())
+                : service.update(name, request.content(), user.getName());
+        return DocumentView.of(written);
     }
 
     @GetMapping("/{name}")

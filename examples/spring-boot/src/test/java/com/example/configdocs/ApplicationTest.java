@@ -2,10 +2,8 @@ package com.example.configdocs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.apilock.ApiLockPersistence;
 import dev.apilock.LockAdmin;
 import dev.apilock.LockType;
-import jakarta.persistence.EntityManagerFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +19,6 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.test.annotation.DirtiesContext;
 
 /**
@@ -41,7 +38,15 @@ abstract class ApplicationTest {
             "spring.datasource.password",
             "spring.datasource.hikari.auto-commit",
             "spring.jpa.properties.hibernate.connection.provider_disables_autocommit",
-            "app.lock-pool.enabled");
+            "apilock.datasource.url",
+            "apilock.datasource.username",
+            "apilock.datasource.password",
+            "apilock.actuator.force-release-enabled");
+
+    /** The demo editors, by turn. */
+    static String editor(int i) {
+        return SecurityConfiguration.EDITORS[Math.floorMod(i, SecurityConfiguration.EDITORS.length)];
+    }
 
     @LocalServerPort
     int port;
@@ -54,6 +59,9 @@ abstract class ApplicationTest {
 
     @Autowired
     DataSource dataSource;
+
+    @Autowired
+    LockAdmin admin;
 
     ConfigDocsClient client;
 
@@ -81,18 +89,9 @@ abstract class ApplicationTest {
         assertThat(held).as("requests whose lock is still held after the test").isEmpty();
     }
 
-    /** As an operator would, through connections of its own that commit. */
+    /** As an operator would. */
     private void forceReleaseLeftovers() {
-        DriverManagerDataSource operatorConnections = new DriverManagerDataSource(
-                environment.getRequiredProperty("spring.datasource.url"),
-                environment.getRequiredProperty("spring.datasource.username"),
-                environment.getProperty("spring.datasource.password", ""));
-        EntityManagerFactory factory = ApiLockPersistence.createEntityManagerFactory(operatorConnections);
-        try {
-            new LockAdmin(factory).forceRelease(LockType.CONFIGDOCS_UPDATE.name());
-        } finally {
-            factory.close();
-        }
+        admin.forceRelease(LockType.CONFIGDOCS_UPDATE.name());
     }
 
     /** Another instance of the application, on its own port, on the same database. */

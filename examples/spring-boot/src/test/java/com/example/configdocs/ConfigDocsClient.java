@@ -5,7 +5,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -14,11 +16,13 @@ import java.util.concurrent.TimeoutException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The service's HTTP API over real HTTP, as a client sees it. */
+/** The service's HTTP API over real HTTP, as a client sees it, signed in with HTTP Basic. */
 final class ConfigDocsClient {
 
     /** Longer than any wait a test asks for. */
     static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    static final String OPERATOR = "operator";
 
     private static final HttpClient HTTP = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -26,7 +30,7 @@ final class ConfigDocsClient {
             .build();
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    record Response(int status, String contentType, JsonNode body) {
+    record Response(int status, String contentType, String retryAfter, JsonNode body) {
 
         String text(String field) {
             JsonNode value = body.get(field);
@@ -41,28 +45,46 @@ final class ConfigDocsClient {
     private final URI base;
 
     ConfigDocsClient(int port) {
-        this.base = URI.create("http://127.0.0.1:" + port + "/configdocs/");
+        this.base = URI.create("http://127.0.0.1:" + port + "/");
     }
 
-    /** POST /configdocs/{name}; {@code wait} null for none. */
-    CompletableFuture<Response> updateAsync(String name, String content, String user, String requestId, Duration wait) {
-        String query = wait == null ? "" : "?wait=" + wait;
-        HttpRequest request = HttpRequest.newBuilder(base.resolve(name + query))
-                .timeout(TIMEOUT)
+    /**
+     * POST /configdocs/{name} as {@code user}, with {@code requestId} as {@code X-Request-Id} (none if
+     * null); {@code wait} to wait for the lock instead of a 409.
+     */
+    CompletableFuture<Response> updateAsync(String name, String content, String user, String requestId, boolean wait) {
+        HttpRequest.Builder request = request("configdocs/" + name + (wait ? "?wait=true" : ""), user)
                 .header("Content-Type", "application/json")
-                .header("X-User", user)
-                .header("X-Request-Id", requestId)
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("content", content))))
-                .build();
-        return HTTP.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply(ConfigDocsClient::response);
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("content", content))));
+        if (requestId != null) {
+            request.header("X-Request-Id", requestId);
+        }
+        return HTTP.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString()).thenApply(ConfigDocsClient::response);
     }
 
-    Response update(String name, String content, String user, String requestId, Duration wait) throws Exception {
+    Response update(String name, String content, String user, String requestId, boolean wait) throws Exception {
         return await(updateAsync(name, content, user, requestId, wait));
     }
 
     Response get(String name) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(base.resolve(name)).timeout(TIMEOUT).GET().build();
+        return send(request("configdocs/" + name, "alice").GET().build());
+    }
+
+    /** GET of an actuator path, e.g. {@code actuator/apilock}, as the operator. */
+    Response actuator(String path) throws IOException, InterruptedException {
+        return send(request("actuator/" + path, OPERATOR).GET().build());
+    }
+
+    Response actuatorDelete(String path) throws IOException, InterruptedException {
+        return send(request("actuator/" + path, OPERATOR).DELETE().build());
+    }
+
+    private HttpRequest.Builder request(String path, String user) {
+        String credentials = Base64.getEncoder().encodeToString((user + ":demo").getBytes(StandardCharsets.UTF_8));
+        return HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT).header("Authorization", "Basic " + credentials);
+    }
+
+    private static Response send(HttpRequest request) throws IOException, InterruptedException {
         return response(HTTP.send(request, HttpResponse.BodyHandlers.ofString()));
     }
 
@@ -82,6 +104,7 @@ final class ConfigDocsClient {
 
     private static Response response(HttpResponse<String> response) {
         JsonNode body = response.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(response.body());
-        return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(null), body);
+        return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(null),
+                response.headers().firstValue("Retry-After").orElse(null), body);
     }
 }

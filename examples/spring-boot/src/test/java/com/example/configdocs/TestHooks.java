@@ -10,20 +10,20 @@ import org.springframework.transaction.event.TransactionalEventListener;
 
 /**
  * The application's extension points, taken over by a test: the content validator (inside the
- * lock callback) and a listener that runs after the callback returned, before the commit.
+ * locked method) and a listener that runs after the method returned, before the commit.
  */
 @TestConfiguration(proxyBeanMethods = false)
 public class TestHooks {
 
-    /** Inside the lock callback, after the production content rules passed. */
+    /** Inside the locked method, after the production content rules passed. */
     final Checkpoint inCallback = new Checkpoint();
 
-    /** After the lock callback returned, in the same transaction, just before it commits. */
+    /** After the locked method returned, in the same transaction, just before it commits. */
     final Checkpoint beforeCommit = new Checkpoint();
 
     private final AtomicBoolean failNextUpdate = new AtomicBoolean();
 
-    /** The next update changes and flushes its document inside the callback, then fails. */
+    /** The next update changes and flushes its document inside the method, then fails. */
     void failNextUpdateAfterWriting() {
         failNextUpdate.set(true);
     }

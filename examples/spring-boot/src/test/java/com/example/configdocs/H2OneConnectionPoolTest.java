@@ -1,0 +1,5 @@
+package com.example.configdocs;
+
+@H2Database
+class H2OneConnectionPoolTest extends OneConnectionPoolContract {
+}

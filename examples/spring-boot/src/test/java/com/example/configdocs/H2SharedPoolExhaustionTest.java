@@ -1,5 +1,0 @@
-package com.example.configdocs;
-
-@H2Database
-class H2SharedPoolExhaustionTest extends SharedPoolExhaustionContract {
-}

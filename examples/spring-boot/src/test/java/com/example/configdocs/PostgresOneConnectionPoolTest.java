@@ -1,0 +1,5 @@
+package com.example.configdocs;
+
+@PostgresDatabase
+class PostgresOneConnectionPoolTest extends OneConnectionPoolContract {
+}

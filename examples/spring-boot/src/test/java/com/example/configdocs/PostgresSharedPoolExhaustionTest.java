@@ -1,5 +1,0 @@
-package com.example.configdocs;
-
-@PostgresDatabase
-class PostgresSharedPoolExhaustionTest extends SharedPoolExhaustionContract {
-}

@@ -1,0 +1,12 @@
+package dev.apilock.reliability;
+
+import dev.apilock.reliability.ReliabilityDatabase.Target;
+
+/** A silently dropping network between an application instance and its database. */
+class H2ServerSilentNetworkTest extends SilentNetworkTest {
+
+    @Override
+    Target target() {
+        return Target.H2_SERVER;
+    }
+}
