@@ -13,8 +13,9 @@ public class AuditTrail {
     @Inject
     EntityManager entityManager;
 
+    /** @param lockId the lock the revision was written under; its history row says who asked, for which request */
     @Transactional(TxType.MANDATORY)
-    public void record(ConfigDocument document, String requestId) {
-        entityManager.persist(new ConfigDocumentChange(document, requestId));
+    public void record(ConfigDocument document, String lockId) {
+        entityManager.persist(new ConfigDocumentChange(document, lockId));
     }
 }

@@ -8,7 +8,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
 
-/** The audit row of one revision: who wrote it, under which lock, for which request. */
+/** The audit row of one revision: who wrote it, and under which lock (whose row names the request). */
 @Entity
 @Table(name = "config_document_changes")
 public class ConfigDocumentChange {
@@ -30,8 +30,8 @@ public class ConfigDocumentChange {
     @Column(name = "changed_by", nullable = false)
     private String changedBy;
 
-    @Column(name = "request_id", nullable = false)
-    private String requestId;
+    @Column(name = "lock_id", length = 26, nullable = false)
+    private String lockId;
 
     @Column(name = "changed_at", nullable = false)
     private Instant changedAt;
@@ -39,12 +39,12 @@ public class ConfigDocumentChange {
     protected ConfigDocumentChange() {
     }
 
-    public ConfigDocumentChange(ConfigDocument document, String requestId) {
+    public ConfigDocumentChange(ConfigDocument document, String lockId) {
         this.documentName = document.name();
         this.revision = document.revision();
         this.fencingToken = document.fencingToken();
         this.changedBy = document.updatedBy();
-        this.requestId = requestId;
+        this.lockId = lockId;
         this.changedAt = document.updatedAt();
     }
 }

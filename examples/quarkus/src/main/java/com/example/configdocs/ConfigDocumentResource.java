@@ -1,10 +1,7 @@
 package com.example.configdocs;
 
-import com.github.f4b6a3.ulid.UlidCreator;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -12,12 +9,12 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import java.time.Duration;
-import java.time.format.DateTimeParseException;
 
 /**
  * {@code POST /configdocs/{name}} writes a document's next revision; {@code GET} reads it. A
- * request blocked by another writer is answered 409 (see {@link ApiLockProblems}).
+ * request blocked by another writer is answered 409 {@code application/problem+json} by apilock;
+ * the lock records the signed-in user (else {@code anonymous}) and the request's
+ * {@code X-Request-Id} (else its trace id, else a new id).
  */
 @Path("/configdocs/{name}")
 @Produces(MediaType.APPLICATION_JSON)
@@ -39,28 +36,11 @@ public class ConfigDocumentResource {
                 .orElseThrow(() -> new NotFoundException("No document " + name));
     }
 
-    /**
-     * @param wait      how long to wait for the lock, ISO-8601 ({@code PT5S}); by default the
-     *                  request is refused at once when another writer holds it
-     * @param user      recorded as the writer and the lock's holder
-     * @param requestId recorded with the lock, so a refused caller learns which request holds it
-     */
+    /** @param wait whether to wait (up to 30 s) for another writer to finish, instead of a 409 at once */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public DocumentView update(@PathParam("name") String name, Update body,
-                               @QueryParam("wait") @DefaultValue("PT0S") String wait,
-                               @HeaderParam("X-User") @DefaultValue("anonymous") String user,
-                               @HeaderParam("X-Request-Id") String requestId) {
-        String reference = requestId == null || requestId.isBlank() ? UlidCreator.getMonotonicUlid().toString() : requestId;
+    public DocumentView update(@PathParam("name") String name, Update body, @QueryParam("wait") boolean wait) {
         String content = body == null ? null : body.content();
-        return DocumentView.of(documents.update(name, content, user, reference, parseWait(wait)));
-    }
-
-    private static Duration parseWait(String wait) {
-        try {
-            return Duration.parse(wait);
-        } catch (DateTimeParseException e) {
-            throw new InvalidRequestException("wait must be an ISO-8601 duration such as PT5S, was '" + wait + "'");
-        }
+        return DocumentView.of(wait ? documents.updateWhenFree(name, content) : documents.update(name, content));
     }
 }

@@ -1,6 +1,6 @@
 package com.example.configdocs;
 
-/** The request itself is wrong (bad content, name or wait); answered 400, nothing written. */
+/** The request itself is wrong (bad content or name); answered 400, nothing written. */
 public class InvalidRequestException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;

@@ -9,6 +9,7 @@ import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -31,19 +32,29 @@ final class Api {
         return prefix + "-" + Long.toString(System.nanoTime(), 36) + "-" + NAMES.incrementAndGet();
     }
 
-    /** POST /configdocs/{name}; {@code wait} null for the default (fail fast). */
-    static Response post(String document, String content, String user, String requestId, String wait) {
-        RequestSpecification request = given().contentType(ContentType.JSON).body(Map.of("content", content));
+    /**
+     * POST /configdocs/{name} as {@code user} (basic authentication; null: anonymous) with
+     * {@code X-Request-Id: requestId} (null: none), waiting for the lock or not.
+     */
+    static Response post(String document, String content, String user, String requestId, boolean wait) {
+        return request(user, requestId).body(Map.of("content", content)).queryParam("wait", wait)
+                .post("/configdocs/{name}", document);
+    }
+
+    static Response post(String document, String content, String user, String requestId) {
+        return post(document, content, user, requestId, false);
+    }
+
+    /** A request as {@code user} (password {@code <user>-secret}, see application.properties). */
+    static RequestSpecification request(String user, String requestId) {
+        RequestSpecification request = given().contentType(ContentType.JSON);
         if (user != null) {
-            request.header("X-User", user);
+            request.auth().preemptive().basic(user, user + "-secret");
         }
         if (requestId != null) {
             request.header("X-Request-Id", requestId);
         }
-        if (wait != null) {
-            request.queryParam("wait", wait);
-        }
-        return request.post("/configdocs/{name}", document);
+        return request;
     }
 
     static Response get(String document) {
@@ -55,28 +66,49 @@ final class Api {
         return response.jsonPath();
     }
 
-    /** A 409 problem+json naming the holder of the lock, as RFC 9457 and apilock describe it. */
-    static void assertBlockedBy(Response response, String user, String reference, String lockId, Instant expiresAt) {
+    /**
+     * apilock's 409 (RFC 9457 {@code application/problem+json}) naming the holder of the lock, with
+     * a {@code Retry-After} of the holder's time left; no lock id or fencing token by default.
+     */
+    static void assertBlockedBy(Response response, String user, String reference, Instant expiresAt) {
+        Instant answered = Instant.now();
         assertThat(response.statusCode()).as("status of %s", response.asString()).isEqualTo(409);
         assertThat(response.contentType()).isEqualTo("application/problem+json");
         JsonPath problem = response.jsonPath();
-        assertThat(problem.getString("type")).isEqualTo("/problems/blocked-by-another-process");
+        assertThat(problem.getString("type")).isEqualTo("urn:apilock:problem:blocked-by-another-process");
         assertThat(problem.getString("title")).isEqualTo("Blocked by another process");
         assertThat(problem.getInt("status")).isEqualTo(409);
         assertThat(problem.getString("detail")).isEqualTo(ApiLockAcquireException.description(LockType.CONFIGDOCS_UPDATE));
-        assertThat(problem.getString("user")).isEqualTo(user);
+        assertThat(problem.getString("lockType")).isEqualTo("configdocs_update");
+        assertThat(problem.getString("heldBy")).isEqualTo(user);
         assertThat(problem.getString("reference")).isEqualTo(reference);
-        assertThat(problem.getString("lockId")).isEqualTo(lockId);
         assertThat(Instant.parse(problem.getString("expiresAt"))).isEqualTo(expiresAt);
         assertThat(problem.getBoolean("retry")).isFalse();
+        assertThat(problem.getMap("")).doesNotContainKeys("lockId", "fencingToken");
+        // Whole seconds, rounded up, of the time the holder had left when the answer was made:
+        // at most the type's expiry, and no less than what is left now, after the answer.
+        long retryAfter = Long.parseLong(response.header("Retry-After"));
+        assertThat(retryAfter).isBetween(1L, LockType.CONFIGDOCS_UPDATE.expiresAfter().toSeconds())
+                .isGreaterThanOrEqualTo(Duration.between(answered, expiresAt).toSeconds());
     }
 
-    /** A 400 problem+json. */
+    /** This application's 400 problem+json. */
     static void assertInvalid(Response response, String detailContains) {
         assertThat(response.statusCode()).as("status of %s", response.asString()).isEqualTo(400);
         assertThat(response.contentType()).isEqualTo("application/problem+json");
         JsonPath problem = response.jsonPath();
         assertThat(problem.getString("title")).isEqualTo("Invalid request");
+        assertThat(problem.getInt("status")).isEqualTo(400);
+        assertThat(problem.getString("detail")).contains(detailContains);
+    }
+
+    /** apilock's 400 problem+json: a lock request it refused before touching the database. */
+    static void assertInvalidLockRequest(Response response, String detailContains) {
+        assertThat(response.statusCode()).as("status of %s", response.asString()).isEqualTo(400);
+        assertThat(response.contentType()).isEqualTo("application/problem+json");
+        JsonPath problem = response.jsonPath();
+        assertThat(problem.getString("type")).isEqualTo("urn:apilock:problem:invalid-lock-request");
+        assertThat(problem.getString("title")).isEqualTo("Invalid lock request");
         assertThat(problem.getInt("status")).isEqualTo(400);
         assertThat(problem.getString("detail")).contains(detailContains);
     }

@@ -22,11 +22,11 @@ final class Database {
     record DocumentRow(String content, long revision, long fencingToken) {
     }
 
-    record LockRow(String id, String user, boolean released, String releaseReason, Instant expiresAt,
-                   long fencingToken) {
+    record LockRow(String id, String user, String reference, boolean released, String releaseReason,
+                   Instant expiresAt, long fencingToken) {
     }
 
-    record ChangeRow(long revision, long fencingToken, String requestId) {
+    record ChangeRow(long revision, long fencingToken, String lockId) {
     }
 
     private Database() {
@@ -37,12 +37,23 @@ final class Database {
                 rs -> new DocumentRow(rs.getString(1), rs.getLong(2), rs.getLong(3))).stream().findFirst();
     }
 
+    private static final String LOCK_COLUMNS =
+            "SELECT id, locked_by, reference_id, released, release_reason, expires_at, fencing_token FROM api_locks";
+
     /** The lock rows taken for one request id (reference): one per acquisition. */
     static List<LockRow> locksFor(String referenceId) {
-        return query("SELECT id, locked_by, released, release_reason, expires_at, fencing_token FROM api_locks"
-                        + " WHERE reference_id = ? ORDER BY fencing_token", referenceId,
-                rs -> new LockRow(rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getString(4),
-                        rs.getObject(5, OffsetDateTime.class).toInstant(), rs.getLong(6)));
+        return query(LOCK_COLUMNS + " WHERE reference_id = ? ORDER BY fencing_token", referenceId, Database::lockRow);
+    }
+
+    /** The lock row of one acquisition. */
+    static LockRow lock(String lockId) {
+        return query(LOCK_COLUMNS + " WHERE id = ?", lockId, Database::lockRow).stream().findFirst()
+                .orElseThrow(() -> new AssertionError("No lock row " + lockId));
+    }
+
+    private static LockRow lockRow(ResultSet rs) throws SQLException {
+        return new LockRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4), rs.getString(5),
+                rs.getObject(6, OffsetDateTime.class).toInstant(), rs.getLong(7));
     }
 
     static LockRow lockFor(String referenceId) {
@@ -55,7 +66,7 @@ final class Database {
 
     /** The audit rows of a document, by revision. */
     static List<ChangeRow> changesOf(String documentName) {
-        return query("SELECT revision, fencing_token, request_id FROM config_document_changes"
+        return query("SELECT revision, fencing_token, lock_id FROM config_document_changes"
                         + " WHERE document_name = ? ORDER BY revision, id", documentName,
                 rs -> new ChangeRow(rs.getLong(1), rs.getLong(2), rs.getString(3)));
     }

@@ -17,8 +17,8 @@ public class HookedAuditTrail extends AuditTrail {
     }
 
     @Override
-    public void record(ConfigDocument document, String requestId) {
-        super.record(document, requestId);
+    public void record(ConfigDocument document, String lockId) {
+        super.record(document, lockId);
         hooks.audit().reach(document.name());
     }
 }

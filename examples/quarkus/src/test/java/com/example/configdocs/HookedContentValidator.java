@@ -18,6 +18,7 @@ public class HookedContentValidator extends ContentValidator {
 
     @Override
     public void validate(String documentName, String content) {
+        hooks.noteInside(documentName);
         hooks.validation().reach(documentName);
         super.validate(documentName, content);
     }

@@ -34,10 +34,14 @@ import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The lock around a {@code @Transactional} update, over HTTP: it excludes concurrent writers,
- * it lasts until the caller's transaction has committed or rolled back, and no update is lost.
+ * {@code @ApiLocked} with {@code @Transactional}, over HTTP, in both orders of writing them
+ * ({@code update}: {@code @ApiLocked} first, fail fast; {@code updateWhenFree}: {@code @Transactional}
+ * first, waiting): the lock is taken before the transaction begins, excludes concurrent writers,
+ * lasts until the transaction has committed or rolled back, and no update is lost.
  */
 abstract class LockedUpdateContract {
 
@@ -69,22 +73,22 @@ abstract class LockedUpdateContract {
     void whileOneUpdateHoldsTheLockEveryConcurrentUpdateIsRefusedWith409NamingIt() throws Exception {
         String document = newDocument("contended");
         String holderRequest = newRequestId("holder");
-        Hook.Hold inCallback = hooks.validation().hold(document);
-        Future<Response> holder = clients.submit(() -> post(document, "winner", "alice", holderRequest, null));
-        inCallback.awaitReached(holder);
+        Hook.Hold inMethod = hooks.validation().hold(document);
+        Future<Response> holder = clients.submit(() -> post(document, "winner", "alice", holderRequest));
+        inMethod.awaitReached(holder);
         LockRow holderLock = Database.lockFor(holderRequest);
 
         List<String> refusedRequests = IntStream.range(1, CLIENTS).mapToObj(i -> newRequestId("refused" + i)).toList();
         List<Response> refused = all(refusedRequests.stream()
-                .map(request -> (Callable<Response>) () -> post(document, "loser", "bob", request, null))
+                .map(request -> (Callable<Response>) () -> post(document, "loser", "bob", request))
                 .toList());
-        inCallback.release();
+        inMethod.release();
 
         JsonPath written = assertOk(holder.get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
         assertThat(written.getLong("revision")).isEqualTo(1);
         assertThat(written.getLong("fencingToken")).isEqualTo(holderLock.fencingToken());
         assertThat(refused).hasSize(CLIENTS - 1).allSatisfy(response ->
-                assertBlockedBy(response, "alice", holderRequest, holderLock.id(), holderLock.expiresAt()));
+                assertBlockedBy(response, "alice", holderRequest, holderLock.expiresAt()));
         // A refused request writes nothing, not even a lock row.
         assertThat(refusedRequests).allSatisfy(request -> assertThat(Database.locksFor(request)).isEmpty());
         assertThat(Database.document(document)).hasValueSatisfying(row -> {
@@ -93,22 +97,25 @@ abstract class LockedUpdateContract {
         });
     }
 
-    @Test
-    void theLockIsHeldUntilTheCallersTransactionHasCommitted() throws Exception {
+    @ParameterizedTest(name = "wait={0}")
+    @ValueSource(booleans = {false, true})
+    void theLockIsTakenBeforeTheTransactionBeginsAndHeldUntilItHasCommitted(boolean wait) throws Exception {
         String document = newDocument("commit");
-        assertOk(post(document, "v1", "alice", newRequestId("seed"), null));
+        assertOk(post(document, "v1", "alice", newRequestId("seed"), wait));
         String writerRequest = newRequestId("writer");
         Hook.Hold beforeCommit = hooks.audit().hold(document);
-        Future<Response> writer = clients.submit(() -> post(document, "v2", "alice", writerRequest, null));
+        Future<Response> writer = clients.submit(() -> post(document, "v2", "alice", writerRequest, wait));
         beforeCommit.awaitReached(writer);
 
-        // The callback has returned; its transaction has not committed: the lock is still held.
+        // Inside the method: its transaction is running, under a lock taken before it began.
+        assertThat(hooks.seenInside(document)).isEqualTo("transaction active, lock covers it false");
+        // Written, not yet committed: the lock is still held.
         LockRow writerLock = Database.lockFor(writerRequest);
         assertThat(writerLock.released()).as("lock released before the commit").isFalse();
         assertThat(Database.document(document)).hasValueSatisfying(row ->
                 assertThat(row.revision()).as("revision visible before the commit").isEqualTo(1));
-        assertBlockedBy(post(document, "v-during", "bob", newRequestId("during"), null),
-                "alice", writerRequest, writerLock.id(), writerLock.expiresAt());
+        assertBlockedBy(post(document, "v-during", "bob", newRequestId("during")),
+                "alice", writerRequest, writerLock.expiresAt());
         LockTemplate otherInstance = new LockTemplate(entityManagerFactory);
         assertThatThrownBy(() -> otherInstance.execute(LockType.CONFIGDOCS_UPDATE, newRequestId("probe"), "probe",
                 lock -> null))
@@ -121,7 +128,7 @@ abstract class LockedUpdateContract {
         // Committed, then released: by the time the answer is out, the next writer gets in.
         assertThat(Database.lockFor(writerRequest).releaseReason()).isEqualTo("RELEASED");
         assertThat(Database.document(document)).hasValueSatisfying(row -> assertThat(row.revision()).isEqualTo(2));
-        JsonPath next = assertOk(post(document, "v3", "carol", newRequestId("next"), null));
+        JsonPath next = assertOk(post(document, "v3", "carol", newRequestId("next")));
         assertThat(next.getLong("revision")).isEqualTo(3);
     }
 
@@ -141,15 +148,16 @@ abstract class LockedUpdateContract {
     @Test
     void concurrentWaitingUpdatesLoseNoUpdate() throws Exception {
         String document = newDocument("counter");
-        assertOk(post(document, "update 0", "alice", newRequestId("seed"), null));
-        // A pause between the callback and the commit: a lock released before the commit would
-        // let the next writer read the revision this one is about to replace.
+        assertOk(post(document, "update 0", "alice", newRequestId("seed")));
+        // A pause between the write and the commit: a lock released before the commit would let
+        // the next writer read the revision this one is about to replace.
         hooks.audit().pause(document, Duration.ofMillis(20));
         int updates = 3 * CLIENTS;
+        List<String> users = List.of("alice", "bob", "carol", "dave");
 
         List<Response> responses = all(IntStream.rangeClosed(1, updates)
                 .mapToObj(i -> (Callable<Response>) () ->
-                        post(document, "update " + i, "user" + i, newRequestId("counter" + i), "PT60S"))
+                        post(document, "update " + i, users.get(i % users.size()), newRequestId("counter" + i), true))
                 .toList());
 
         assertThat(responses).extracting(Response::statusCode).containsOnly(200);
@@ -162,32 +170,34 @@ abstract class LockedUpdateContract {
         assertThat(changes).extracting(ChangeRow::fencingToken).isSorted().doesNotHaveDuplicates();
     }
 
-    @Test
-    void aFailureInsideTheCallbackWritesNothingAndReleasesTheLock() {
+    @ParameterizedTest(name = "wait={0}")
+    @ValueSource(booleans = {false, true})
+    void aFailureInsideTheMethodWritesNothingAndReleasesTheLock(boolean wait) {
         String document = newDocument("fail-inside");
-        assertOk(post(document, "v1", "alice", newRequestId("seed"), null));
+        assertOk(post(document, "v1", "alice", newRequestId("seed")));
         hooks.validation().fail(document, new IllegalStateException("validation service unavailable"));
         String failedRequest = newRequestId("failed");
 
-        assertThat(post(document, "v2", "alice", failedRequest, null).statusCode()).isEqualTo(500);
+        assertThat(post(document, "v2", "alice", failedRequest, wait).statusCode()).isEqualTo(500);
 
         assertUnchangedAtRevisionOne(document);
         assertThat(Database.lockFor(failedRequest).releaseReason()).isEqualTo("RELEASED");
-        assertThat(assertOk(post(document, "v3", "bob", newRequestId("next"), null)).getLong("revision")).isEqualTo(2);
+        assertThat(assertOk(post(document, "v3", "bob", newRequestId("next"))).getLong("revision")).isEqualTo(2);
     }
 
-    @Test
-    void aFailureBeforeTheCommitRollsBackTheWriteAndReleasesTheLock() {
+    @ParameterizedTest(name = "wait={0}")
+    @ValueSource(booleans = {false, true})
+    void aFailureBeforeTheCommitRollsBackTheWriteAndReleasesTheLock(boolean wait) {
         String document = newDocument("fail-before-commit");
-        assertOk(post(document, "v1", "alice", newRequestId("seed"), null));
+        assertOk(post(document, "v1", "alice", newRequestId("seed")));
         hooks.audit().fail(document, new IllegalStateException("audit store unavailable"));
         String failedRequest = newRequestId("failed");
 
-        assertThat(post(document, "v2", "alice", failedRequest, null).statusCode()).isEqualTo(500);
+        assertThat(post(document, "v2", "alice", failedRequest, wait).statusCode()).isEqualTo(500);
 
         assertUnchangedAtRevisionOne(document);
         assertThat(Database.lockFor(failedRequest).releaseReason()).isEqualTo("RELEASED");
-        assertThat(assertOk(post(document, "v3", "bob", newRequestId("next"), null)).getLong("revision")).isEqualTo(2);
+        assertThat(assertOk(post(document, "v3", "bob", newRequestId("next"))).getLong("revision")).isEqualTo(2);
     }
 
     private static void assertUnchangedAtRevisionOne(String document) {
