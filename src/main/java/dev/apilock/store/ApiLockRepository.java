@@ -12,7 +12,16 @@ import java.sql.SQLTimeoutException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.hibernate.StatelessSession;
 import org.hibernate.engine.spi.SessionFactoryImplementor;
@@ -50,6 +59,13 @@ public final class ApiLockRepository {
 
     /** Chosen from the first connection that works; not cached if that fails. */
     private volatile LockSql sql;
+
+    /**
+     * Set once the first connection shows a driver that cannot bound its own waits (H2 over the
+     * network): every operation then runs on a thread of its own, which the caller waits for only
+     * until its deadline, however long the pool or the driver would block.
+     */
+    private volatile boolean guarded;
 
     /**
      * @throws ApiLockSetupException the factory is not Hibernate's, or its persistence unit does not
@@ -123,7 +139,13 @@ public final class ApiLockRepository {
                         sent.set(true);
                         return sql.acquire(connection, lock);
                     },
-                    e -> "Could not acquire lock " + lock.lockId() + " of type " + lock.lockType(), deadline);
+                    e -> "Could not acquire lock " + lock.lockId() + " of type " + lock.lockType(), deadline,
+                    late -> {
+                        if (late.acquired() && release(lock.lockType(), lock.lockId())) {
+                            log.warn("Lock {} of type {} was acquired after its caller had given up on it;"
+                                    + " released it", lock.lockId(), lock.lockType());
+                        }
+                    });
         } catch (LockInvariantException e) {
             releaseInDoubt(lock, e, deadline);
             throw e;
@@ -281,6 +303,40 @@ public final class ApiLockRepository {
      * silently fails the work, and breaks the connection, instead of hanging it.
      */
     <R> R withConnection(ConnectionWork<R> work, Function<Exception, String> failure, Deadline deadline) {
+        return withConnection(work, failure, deadline, null);
+    }
+
+    /**
+     * As above; {@code lateResult}, if any, gets the result of guarded work that completed after
+     * its caller had given up on it (so that an acquisition nobody knows of can be released).
+     */
+    <R> R withConnection(ConnectionWork<R> work, Function<Exception, String> failure, Deadline deadline,
+                         Consumer<R> lateResult) {
+        if (!guarded) {
+            return bounded(work, failure, deadline);
+        }
+        CompletableFuture<R> result = CompletableFuture.supplyAsync(() -> bounded(work, failure, deadline), Guard.THREADS);
+        try {
+            return result.get(deadline.remainingMillis() + Guard.GRACE_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            if (lateResult != null) {
+                result.thenAccept(lateResult);
+            }
+            throw new ApiLockException(failure.apply(e) + ": no answer from the database within "
+                    + seconds(deadline.bound()) + "; the network may be dropping packets, and this driver cannot"
+                    + " time out its reads: the operation was left to finish on its own", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new ApiLockException(failure.apply(e) + ": " + rootMessage(e.getCause()), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiLockException(failure.apply(e) + ": interrupted while waiting for the database", e);
+        }
+    }
+
+    private <R> R bounded(ConnectionWork<R> work, Function<Exception, String> failure, Deadline deadline) {
         try {
             return transactions.run(connection -> {
                 LockSql sql = dialect(connection);
@@ -341,10 +397,28 @@ public final class ApiLockRepository {
         LockSql chosen = sql;
         if (chosen == null) {
             chosen = LockSql.forConnection(connection);
+            guarded = !chosen.boundsItsOwnWaits(connection);
             sql = chosen;
-            log.debug("apilock uses the {} dialect", chosen.name());
+            log.debug("apilock uses the {} dialect{}", chosen.name(),
+                    guarded ? ", on threads of its own: the driver cannot time out its reads" : "");
         }
         return chosen;
+    }
+
+    /** The threads of guarded operations: daemons, created as needed. */
+    private static final class Guard {
+        /** How long past its deadline a caller waits for guarded work to fail by itself, with its own message. */
+        static final long GRACE_MILLIS = 250;
+        static final ExecutorService THREADS = Executors.newCachedThreadPool(new ThreadFactory() {
+            private final AtomicInteger count = new AtomicInteger();
+
+            @Override
+            public Thread newThread(Runnable task) {
+                Thread thread = new Thread(task, "apilock-guarded-" + count.incrementAndGet());
+                thread.setDaemon(true);
+                return thread;
+            }
+        });
     }
 
     /**

@@ -107,6 +107,17 @@ final class H2LockSql extends LockSql {
         };
     }
 
+    /**
+     * H2 over the network cannot time out a read anywhere but in apilock's own statements: a pool's
+     * check of an idle connection ({@code isValid}, a rollback) or a new connection's handshake would
+     * block behind a silent network without bound. Embedded H2 has no network.
+     */
+    @Override
+    boolean boundsItsOwnWaits(Connection connection) throws SQLException {
+        String url = connection.getMetaData().getURL().toLowerCase(java.util.Locale.ROOT);
+        return !(url.startsWith("jdbc:h2:tcp:") || url.startsWith("jdbc:h2:ssl:") || url.contains("auto_server=true"));
+    }
+
     /** SQLSTATE of a unique-constraint violation: a concurrent first acquisition of the type won. */
     private static final String DUPLICATE_KEY = "23505";
 

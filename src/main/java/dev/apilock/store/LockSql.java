@@ -124,6 +124,15 @@ abstract class LockSql {
         };
     }
 
+    /**
+     * Whether {@link #boundNetwork} bounds every wait of this driver, the pool's own checks on it
+     * included (drivers that honour {@code setNetworkTimeout} do). If not, apilock runs its
+     * operations on threads of their own and gives up on them at their deadline.
+     */
+    boolean boundsItsOwnWaits(Connection connection) throws SQLException {
+        return true;
+    }
+
     /** The database clock, as a one-column, one-row query. */
     String databaseNowSql() {
         return "SELECT CURRENT_TIMESTAMP";
