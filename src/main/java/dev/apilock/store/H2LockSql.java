@@ -2,11 +2,10 @@ package dev.apilock.store;
 
 import dev.apilock.LockInfo;
 import dev.apilock.LockInfo.ReleaseReason;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.net.Socket;
 import java.net.SocketException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
@@ -121,6 +120,10 @@ final class H2LockSql extends LockSql {
     /** SQLSTATE of a unique-constraint violation: a concurrent first acquisition of the type won. */
     private static final String DUPLICATE_KEY = "23505";
 
+    H2LockSql() {
+        super(PURGE, ACTIVE);
+    }
+
     @Override
     String name() {
         return "H2";
@@ -162,21 +165,11 @@ final class H2LockSql extends LockSql {
     }
 
     private Holder inserted(Connection connection, NewLock lock) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(HISTORY)) {
-            bind(statement, Math.toIntExact(lock.expiresSeconds()), lock.lockType(), lock.lockId());
-            try (ResultSet rs = statement.executeQuery()) {
-                return readHolder(rs);
-            }
-        }
+        return queryHolder(connection, HISTORY, Math.toIntExact(lock.expiresSeconds()), lock.lockType(), lock.lockId());
     }
 
     private Holder holder(Connection connection, String lockType) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(HOLDER)) {
-            bind(statement, lockType);
-            try (ResultSet rs = statement.executeQuery()) {
-                return readHolder(rs);
-            }
-        }
+        return queryHolder(connection, HOLDER, lockType);
     }
 
     @Override
@@ -188,13 +181,7 @@ final class H2LockSql extends LockSql {
     @Override
     Optional<Lease> extend(Connection connection, String lockType, String lockId, long seconds) throws SQLException {
         return inTransaction(connection, () -> {
-            Optional<Lease> lease;
-            try (PreparedStatement statement = connection.prepareStatement(EXTEND_HOLDER)) {
-                bind(statement, Math.toIntExact(seconds), lockType, lockId);
-                try (ResultSet rs = statement.executeQuery()) {
-                    lease = rs.next() ? Optional.of(new Lease(timestamp(rs, 1), timestamp(rs, 2))) : Optional.empty();
-                }
-            }
+            Optional<Lease> lease = queryLease(connection, EXTEND_HOLDER, Math.toIntExact(seconds), lockType, lockId);
             if (lease.isPresent()) {
                 try (PreparedStatement statement = connection.prepareStatement(EXTEND_HISTORY)) {
                     statement.setObject(1, java.time.OffsetDateTime.ofInstant(lease.get().expiresAt(),
@@ -205,15 +192,5 @@ final class H2LockSql extends LockSql {
             }
             return lease;
         });
-    }
-
-    @Override
-    String purgeSql() {
-        return PURGE;
-    }
-
-    @Override
-    String activeSql() {
-        return ACTIVE;
     }
 }

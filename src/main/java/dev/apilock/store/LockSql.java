@@ -94,18 +94,24 @@ abstract class LockSql {
     abstract Optional<Lease> extend(Connection connection, String lockType, String lockId, long seconds)
             throws SQLException;
 
-    /**
-     * Deletes history: rows acquired more than the given number of seconds ago by the database
-     * clock that are released or expired, never a held lock's. The holder rows stay: they keep each
-     * type's fencing token. Parameter: seconds.
-     */
-    abstract String purgeSql();
+    private final String purgeSql;
+    private final String activeSql;
 
     /**
-     * Every lock held now, through the holder rows: their history rows, newest first, with the
-     * database clock. No parameters.
+     * @param purgeSql  deletes history: rows acquired more than the given number of seconds ago by
+     *                  the database clock that are released or expired, never a held lock's; the
+     *                  holder rows stay, keeping each type's fencing token. Parameter: seconds.
+     * @param activeSql every lock held now, through the holder rows: their history rows, newest
+     *                  first, with the database clock. No parameters.
      */
-    abstract String activeSql();
+    LockSql(String purgeSql, String activeSql) {
+        this.purgeSql = purgeSql;
+        this.activeSql = activeSql;
+    }
+
+    final String purgeSql() {
+        return purgeSql;
+    }
 
     /**
      * Bounds every wait for the database's answer on {@code connection} to {@code millis}, through
@@ -151,7 +157,7 @@ abstract class LockSql {
     /** Every lock held now, newest first. */
     List<LockInfo> active(Connection connection) throws SQLException {
         List<LockInfo> active = new ArrayList<>();
-        try (PreparedStatement statement = connection.prepareStatement(activeSql());
+        try (PreparedStatement statement = connection.prepareStatement(activeSql);
              ResultSet rs = statement.executeQuery()) {
             while (rs.next()) {
                 active.add(readRow(rs));
@@ -193,6 +199,26 @@ abstract class LockSql {
     /** The holder row and the database clock of a query of {@link #HOLDER_COLUMNS} then the clock. */
     Holder readHolder(ResultSet rs) throws SQLException {
         return rs.next() ? new Holder(readRow(rs), timestamp(rs, CLOCK_COLUMN)) : new Holder(null, null);
+    }
+
+    /** Runs a query of a row's columns then the clock ({@link #readHolder}). */
+    Holder queryHolder(Connection connection, String sql, Object... parameters) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            bind(statement, parameters);
+            try (ResultSet rs = statement.executeQuery()) {
+                return readHolder(rs);
+            }
+        }
+    }
+
+    /** Runs a query of a new expiry and the clock: the lease, or empty for no row. */
+    Optional<Lease> queryLease(Connection connection, String sql, Object... parameters) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            bind(statement, parameters);
+            try (ResultSet rs = statement.executeQuery()) {
+                return rs.next() ? Optional.of(new Lease(timestamp(rs, 1), timestamp(rs, 2))) : Optional.empty();
+            }
+        }
     }
 
     /**

@@ -3,7 +3,6 @@ package dev.apilock.store;
 import dev.apilock.LockInfo;
 import dev.apilock.LockInfo.ReleaseReason;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -96,6 +95,10 @@ final class MariaDbLockSql extends LockSql {
     private static final int DEADLOCK = 1213;
     private static final int LOCK_WAIT_TIMEOUT = 1205;
 
+    MariaDbLockSql() {
+        super(PURGE, ACTIVE);
+    }
+
     @Override
     String name() {
         return "MariaDB";
@@ -145,21 +148,11 @@ final class MariaDbLockSql extends LockSql {
 
     /** The history row just inserted from the holder row this attempt took, or none. */
     private Holder inserted(Connection connection, NewLock lock) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(HISTORY)) {
-            bind(statement, Math.toIntExact(lock.expiresSeconds()), lock.lockType(), lock.lockId());
-            try (ResultSet rs = statement.executeQuery()) {
-                return readHolder(rs);
-            }
-        }
+        return queryHolder(connection, HISTORY, Math.toIntExact(lock.expiresSeconds()), lock.lockType(), lock.lockId());
     }
 
     private Holder holder(Connection connection, String lockType) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(HOLDER)) {
-            bind(statement, lockType);
-            try (ResultSet rs = statement.executeQuery()) {
-                return readHolder(rs);
-            }
-        }
+        return queryHolder(connection, HOLDER, lockType);
     }
 
     /** Ends the transaction {@link #begin} started; a failure to do so goes with the first one. */
@@ -191,22 +184,7 @@ final class MariaDbLockSql extends LockSql {
         if (update(connection, EXTEND, s, s, lockType, lockId) == 0) {
             return Optional.empty();
         }
-        try (PreparedStatement statement = connection.prepareStatement(LEASE)) {
-            bind(statement, lockType, lockId);
-            try (ResultSet rs = statement.executeQuery()) {
-                return rs.next() ? Optional.of(new Lease(timestamp(rs, 1), timestamp(rs, 2))) : Optional.empty();
-            }
-        }
-    }
-
-    @Override
-    String purgeSql() {
-        return PURGE;
-    }
-
-    @Override
-    String activeSql() {
-        return ACTIVE;
+        return queryLease(connection, LEASE, lockType, lockId);
     }
 
     @Override

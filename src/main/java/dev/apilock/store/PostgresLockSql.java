@@ -112,6 +112,10 @@ final class PostgresLockSql extends LockSql {
              WHERE id IN (SELECT lock_id FROM api_lock_holders WHERE NOT released AND expires_at > now())
              ORDER BY acquired_at DESC, id DESC""".formatted(ROW_COLUMNS);
 
+    PostgresLockSql() {
+        super(PURGE, ACTIVE);
+    }
+
     @Override
     String name() {
         return "PostgreSQL";
@@ -157,21 +161,6 @@ final class PostgresLockSql extends LockSql {
 
     @Override
     Optional<Lease> extend(Connection connection, String lockType, String lockId, long seconds) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(EXTEND)) {
-            bind(statement, Math.toIntExact(seconds), lockType, lockId);
-            try (ResultSet rs = statement.executeQuery()) {
-                return rs.next() ? Optional.of(new Lease(timestamp(rs, 1), timestamp(rs, 2))) : Optional.empty();
-            }
-        }
-    }
-
-    @Override
-    String purgeSql() {
-        return PURGE;
-    }
-
-    @Override
-    String activeSql() {
-        return ACTIVE;
+        return queryLease(connection, EXTEND, Math.toIntExact(seconds), lockType, lockId);
     }
 }
