@@ -41,11 +41,18 @@ abstract class HostTransactionContractTest extends DatabaseTest {
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
     abstract class Essentials {
 
+        private final Mode mode;
         Host host;
         LockTemplate locks;
         long documentIds;
 
-        abstract Mode mode();
+        Essentials(Mode mode) {
+            this.mode = mode;
+        }
+
+        Mode mode() {
+            return mode;
+        }
 
         @BeforeAll
         void startHost() {
@@ -415,57 +422,50 @@ abstract class HostTransactionContractTest extends DatabaseTest {
 
     @Nested
     class ResourceLocal extends Essentials {
-        @Override
-        Mode mode() {
-            return Mode.RESOURCE_LOCAL;
+        ResourceLocal() {
+            super(Mode.RESOURCE_LOCAL);
         }
     }
 
     @Nested
     class ResourceLocalAutoCommitOff extends Essentials {
-        @Override
-        Mode mode() {
-            return Mode.RESOURCE_LOCAL_AUTOCOMMIT_OFF;
+        ResourceLocalAutoCommitOff() {
+            super(Mode.RESOURCE_LOCAL_AUTOCOMMIT_OFF);
         }
     }
 
     @Nested
     class SpringJpaTransactionManager extends Essentials {
-        @Override
-        Mode mode() {
-            return Mode.SPRING;
+        SpringJpaTransactionManager() {
+            super(Mode.SPRING);
         }
     }
 
     @Nested
     class SpringAutoCommitOff extends Essentials {
-        @Override
-        Mode mode() {
-            return Mode.SPRING_AUTOCOMMIT_OFF;
+        SpringAutoCommitOff() {
+            super(Mode.SPRING_AUTOCOMMIT_OFF);
         }
     }
 
     @Nested
     class JtaNarayanaAgroal extends Essentials {
-        @Override
-        Mode mode() {
-            return Mode.JTA;
+        JtaNarayanaAgroal() {
+            super(Mode.JTA);
         }
     }
 
     @Nested
     class JtaWithApilocksOwnPool extends Essentials {
-        @Override
-        Mode mode() {
-            return Mode.JTA_OWN_POOL;
+        JtaWithApilocksOwnPool() {
+            super(Mode.JTA_OWN_POOL);
         }
     }
 
     @Nested
     class SpringWithApilocksOwnPool extends Essentials {
-        @Override
-        Mode mode() {
-            return Mode.SPRING_OWN_POOL;
+        SpringWithApilocksOwnPool() {
+            super(Mode.SPRING_OWN_POOL);
         }
     }
 

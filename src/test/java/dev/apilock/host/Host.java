@@ -28,6 +28,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import javax.sql.DataSource;
 import org.hibernate.Session;
 import org.hibernate.cfg.JdbcSettings;
@@ -114,6 +115,7 @@ public abstract class Host implements AutoCloseable {
     final TestDatabase database;
     final TrackedDataSource hostPool;
     TrackedDataSource ownPool;
+    private EntityManagerFactory lockUnit;
     final List<AutoCloseable> resources = new ArrayList<>();
     private LockTemplate template;
     private LockAdmin admin;
@@ -178,7 +180,16 @@ public abstract class Host implements AutoCloseable {
 
     /** The factory apilock runs on: the host's unit, or apilock's own on its own pool. */
     EntityManagerFactory lockUnit() {
-        return unit();
+        return lockUnit != null ? lockUnit : unit();
+    }
+
+    /** Gives apilock a small pool of its own and the persistence unit {@code factory} makes on it. */
+    void useOwnLockPool(Function<DataSource, EntityManagerFactory> factory) {
+        HikariDataSource own = hikari(database, 2, Duration.ofSeconds(10), true);
+        resources.add(own);
+        ownPool = new TrackedDataSource(own);
+        lockUnit = factory.apply(ownPool.dataSource());
+        resources.add(lockUnit::close);
     }
 
     public EntityManagerFactory unitForLocks() {
@@ -311,7 +322,6 @@ public abstract class Host implements AutoCloseable {
         private final EntityManagerFactory unit;
         private final JpaTransactionManager transactions;
         private final EntityManager shared;
-        private EntityManagerFactory lockUnit;
 
         Spring(Mode mode, TestDatabase database, int poolSize, Duration poolTimeout) {
             this(mode, database, hikari(database, poolSize, poolTimeout, mode != Mode.SPRING_AUTOCOMMIT_OFF));
@@ -340,22 +350,13 @@ public abstract class Host implements AutoCloseable {
             transactions.afterPropertiesSet();
             this.shared = SharedEntityManagerCreator.createSharedEntityManager(unit);
             if (mode == Mode.SPRING_OWN_POOL) {
-                HikariDataSource own = hikari(database, 2, Duration.ofSeconds(10), true);
-                resources.add(own);
-                ownPool = new TrackedDataSource(own);
-                lockUnit = ApiLockPersistence.createEntityManagerFactory(ownPool.dataSource());
-                resources.add(lockUnit::close);
+                useOwnLockPool(ApiLockPersistence::createEntityManagerFactory);
             }
         }
 
         @Override
         public EntityManagerFactory unit() {
             return unit;
-        }
-
-        @Override
-        EntityManagerFactory lockUnit() {
-            return lockUnit != null ? lockUnit : unit;
         }
 
         @Override
@@ -400,7 +401,6 @@ public abstract class Host implements AutoCloseable {
         private static final TransactionManager NARAYANA = narayana();
 
         private final EntityManagerFactory unit;
-        private EntityManagerFactory lockUnit;
 
         Jta(Mode mode, TestDatabase database, int poolSize, Duration poolTimeout) {
             this(mode, database, agroal(database, poolSize, poolTimeout));
@@ -419,11 +419,7 @@ public abstract class Host implements AutoCloseable {
                     .createEntityManagerFactory();
             resources.add(unit::close);
             if (mode == Mode.JTA_OWN_POOL) {
-                HikariDataSource own = hikari(database, 2, Duration.ofSeconds(10), true);
-                resources.add(own);
-                ownPool = new TrackedDataSource(own);
-                lockUnit = ApiLockPersistence.createEntityManagerFactory(ownPool.dataSource(), NARAYANA);
-                resources.add(lockUnit::close);
+                useOwnLockPool(own -> ApiLockPersistence.createEntityManagerFactory(own, NARAYANA));
             }
         }
 
@@ -463,11 +459,6 @@ public abstract class Host implements AutoCloseable {
         @Override
         public EntityManagerFactory unit() {
             return unit;
-        }
-
-        @Override
-        EntityManagerFactory lockUnit() {
-            return lockUnit != null ? lockUnit : unit;
         }
 
         @Override
