@@ -285,15 +285,31 @@ abstract class LockSql {
      */
     static <R> R inTransaction(Connection connection, SqlWork<R> work) throws SQLException {
         connection.setAutoCommit(false);
+        R result;
         try {
-            R result = work.run();
-            connection.commit();
-            return result;
+            result = work.run();
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly(connection, e);
+            autoCommitQuietly(connection, e);
             throw e;
-        } finally {
+        }
+        // Turning auto-commit back on commits (JDBC): one COMMIT, where commit() before it would
+        // make H2 run two.
+        try {
             connection.setAutoCommit(true);
+        } catch (SQLException e) {
+            rollbackQuietly(connection, e);
+            autoCommitQuietly(connection, e);
+            throw e;
+        }
+        return result;
+    }
+
+    private static void autoCommitQuietly(Connection connection, Exception failure) {
+        try {
+            connection.setAutoCommit(true);
+        } catch (SQLException e) {
+            failure.addSuppressed(e);
         }
     }
 
