@@ -270,8 +270,8 @@ abstract class ApiLockedTransactionContract {
         return written.getRevision();
     }
 
-    @ApplicationScoped
-    public static class LockedThenTransactional implements Writer {
+    /** What the writers below share; they differ only in where their annotations sit. */
+    abstract static class Injected implements Writer {
         @Inject
         EntityManagerFactory unit;
         @Inject
@@ -279,45 +279,38 @@ abstract class ApiLockedTransactionContract {
         @Inject
         Events events;
 
-        @Override
-        @ApiLocked(TYPE)
-        @Transactional
-        public long write(long document, boolean fail) {
+        long writeDocument(long document, boolean fail) {
             return ApiLockedTransactionContract.write(unit, registry, events, document, fail);
         }
     }
 
     @ApplicationScoped
-    public static class TransactionalThenLocked implements Writer {
-        @Inject
-        EntityManagerFactory unit;
-        @Inject
-        TransactionSynchronizationRegistry registry;
-        @Inject
-        Events events;
+    public static class LockedThenTransactional extends Injected {
+        @Override
+        @ApiLocked(TYPE)
+        @Transactional
+        public long write(long document, boolean fail) {
+            return writeDocument(document, fail);
+        }
+    }
 
+    @ApplicationScoped
+    public static class TransactionalThenLocked extends Injected {
         @Override
         @Transactional
         @ApiLocked(TYPE)
         public long write(long document, boolean fail) {
-            return ApiLockedTransactionContract.write(unit, registry, events, document, fail);
+            return writeDocument(document, fail);
         }
     }
 
     @ApplicationScoped
     @Transactional
-    public static class TransactionalClass implements Writer {
-        @Inject
-        EntityManagerFactory unit;
-        @Inject
-        TransactionSynchronizationRegistry registry;
-        @Inject
-        Events events;
-
+    public static class TransactionalClass extends Injected {
         @Override
         @ApiLocked(TYPE)
         public long write(long document, boolean fail) {
-            return ApiLockedTransactionContract.write(unit, registry, events, document, fail);
+            return writeDocument(document, fail);
         }
     }
 
