@@ -11,13 +11,15 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 
 /**
  * apilock as a user runs it: schema by its Liquibase changelog, the standalone Hibernate
- * factory, one {@link LockTemplate} per application instance. Every cycle writes a history row.
+ * factory, one {@link LockTemplate} per application instance. Every cycle writes a history row
+ * and updates the type's holder row.
  */
 final class ApiLockContender implements Contender {
 
@@ -26,32 +28,76 @@ final class ApiLockContender implements Contender {
 
     private static final Duration EXPIRY = Duration.ofSeconds(60);
 
-    /** Rows of {@code api_locks} as apilock leaves them: released, with a token, H2's active_type NULL. */
+    /**
+     * Rows of {@code api_locks} as apilock leaves them: released, with a fencing token. Formatted
+     * with the type, the token and the first and last row number {@code g}; row {@code g} was
+     * acquired at 2020-01-01 plus {@code g} × 100 ms, so its id and time grow with {@code g}.
+     */
     private static final String HISTORY_POSTGRES = """
             INSERT INTO api_locks (id, lock_type, acquired_at, expires, expires_at, released, released_at,
                                    release_reason, locked_by, reference_id, fencing_token)
-            SELECT lpad(g::text, 26, '0'), %s, t, 60, t + INTERVAL '60 seconds', TRUE, t + INTERVAL '50 milliseconds',
-                   'RELEASED', 'history', 'history-' || g, nextval('api_locks_fencing_seq')
-              FROM generate_series(?::bigint, ?::bigint) g,
+            SELECT lpad(g::text, 26, '0'), %1$s, t, 60, t + INTERVAL '60 seconds', TRUE, t + INTERVAL '50 milliseconds',
+                   'RELEASED', 'history', 'history-' || g, %2$s
+              FROM generate_series(%3$d::bigint, %4$d::bigint) g,
                    LATERAL (SELECT TIMESTAMPTZ '2020-01-01 00:00:00+00' + g * INTERVAL '100 milliseconds' AS t) at""";
 
     private static final String HISTORY_H2 = """
-            INSERT INTO api_locks (id, lock_type, active_type, acquired_at, expires, expires_at, released, released_at,
+            INSERT INTO api_locks (id, lock_type, acquired_at, expires, expires_at, released, released_at,
                                    release_reason, locked_by, reference_id, fencing_token)
-            SELECT LPAD(CAST(X AS VARCHAR), 26, '0'), %s, NULL,
-                   DATEADD(MILLISECOND, X * 100, TIMESTAMP WITH TIME ZONE '2020-01-01 00:00:00+00'), 60,
-                   DATEADD(MILLISECOND, X * 100 + 60000, TIMESTAMP WITH TIME ZONE '2020-01-01 00:00:00+00'), TRUE,
-                   DATEADD(MILLISECOND, X * 100 + 50, TIMESTAMP WITH TIME ZONE '2020-01-01 00:00:00+00'),
-                   'RELEASED', 'history', 'history-' || CAST(X AS VARCHAR), NEXT VALUE FOR api_locks_fencing_seq
-              FROM SYSTEM_RANGE(?, ?)""";
+            SELECT LPAD(CAST(g AS VARCHAR), 26, '0'), %1$s,
+                   DATEADD(MILLISECOND, g * 100, TIMESTAMP WITH TIME ZONE '2020-01-01 00:00:00+00'), 60,
+                   DATEADD(MILLISECOND, g * 100 + 60000, TIMESTAMP WITH TIME ZONE '2020-01-01 00:00:00+00'), TRUE,
+                   DATEADD(MILLISECOND, g * 100 + 50, TIMESTAMP WITH TIME ZONE '2020-01-01 00:00:00+00'),
+                   'RELEASED', 'history', 'history-' || CAST(g AS VARCHAR), %2$s
+              FROM (SELECT X AS g FROM SYSTEM_RANGE(%3$d, %4$d)) s""";
+
+    /** MariaDB's DATETIME(6) columns hold UTC; the rows come from its SEQUENCE engine. */
+    private static final String HISTORY_MARIADB = """
+            INSERT INTO api_locks (id, lock_type, acquired_at, expires, expires_at, released, released_at,
+                                   release_reason, locked_by, reference_id, fencing_token)
+            SELECT LPAD(g, 26, '0'), %1$s, TIMESTAMP '2020-01-01 00:00:00' + INTERVAL (g * 100000) MICROSECOND, 60,
+                   TIMESTAMP '2020-01-01 00:00:00' + INTERVAL (g * 100000 + 60000000) MICROSECOND, TRUE,
+                   TIMESTAMP '2020-01-01 00:00:00' + INTERVAL (g * 100000 + 50000) MICROSECOND,
+                   'RELEASED', 'history', CONCAT('history-', g), %2$s
+              FROM (SELECT seq AS g FROM seq_%3$d_to_%4$d) s""";
+
+    /**
+     * Room below the tokens of a type's own acquisitions for {@code ?} bulk rows, which are older:
+     * its rows and its holder row count up by as many. The bulk rows then take 1, 2, ...
+     */
+    private static final String SHIFT_TOKENS = """
+            UPDATE api_locks SET fencing_token = fencing_token + ? WHERE lock_type = ? AND locked_by <> 'history'""";
+
+    private static final String SHIFT_HOLDER = """
+            UPDATE api_lock_holders SET fencing_token = fencing_token + ? WHERE lock_type = ?""";
+
+    /** A type's holder row, where it has none yet: its latest bulk row's, released. */
+    private static final String HOLDER_FROM_ROW = """
+            INSERT INTO api_lock_holders (lock_type, lock_id, fencing_token, acquired_at, expires_at, released,
+                                          locked_by, reference_id)
+            SELECT lock_type, id, fencing_token, acquired_at, expires_at, TRUE, locked_by, reference_id
+              FROM api_locks WHERE id = ?""";
+
+    /**
+     * The holder rows of the other types, from their latest bulk rows: the last {@link #OTHER_TYPES}
+     * row numbers, one of each type (ids are zero-padded row numbers, so they sort as numbers).
+     */
+    private static final String OTHER_HOLDERS = """
+            INSERT INTO api_lock_holders (lock_type, lock_id, fencing_token, acquired_at, expires_at, released,
+                                          locked_by, reference_id)
+            SELECT lock_type, id, fencing_token, acquired_at, expires_at, TRUE, locked_by, reference_id
+              FROM api_locks WHERE locked_by = 'history' AND id BETWEEN ? AND ?""";
+
+    private static final String OTHER_TYPE_HOLDERS = "lock_type LIKE 'history-%'";
 
     private final BenchDatabase database;
+    private final DataSource pool;
     private final EntityManagerFactory factory;
     private final Map<String, LockType> types = new ConcurrentHashMap<>();
 
     ApiLockContender(BenchDatabase database) {
         this.database = database;
-        DataSource pool = database.pool("apilock");
+        this.pool = database.pool("apilock");
         ApiLockSchema.migrate(pool);
         this.factory = ApiLockPersistence.createEntityManagerFactory(pool);
     }
@@ -64,6 +110,16 @@ final class ApiLockContender implements Contender {
     @Override
     public String table() {
         return "api_locks";
+    }
+
+    @Override
+    public List<String> tables() {
+        return List.of("api_locks", "api_lock_holders");
+    }
+
+    @Override
+    public DataSource pool() {
+        return pool;
     }
 
     @Override
@@ -88,28 +144,69 @@ final class ApiLockContender implements Contender {
         };
     }
 
+    /**
+     * Same type: rows numbered {@code g} get token {@code g}, below every token of the type's own
+     * acquisitions (moved up to make room) and of its holder row (which is created if the type has
+     * none), so that new acquisitions count on from there. Other types: type
+     * {@code history-(g mod OTHER_TYPES)}, tokens counting up per type, and a holder row for each
+     * type naming its latest row.
+     */
     @Override
     public void loadHistory(Connection connection, long from, long to, String type, boolean sameType)
             throws SQLException {
-        String typeColumn = database.isPostgres()
-                ? (sameType ? "?" : "'history-' || (g % " + OTHER_TYPES + ")")
-                : (sameType ? "?" : "'history-' || CAST(MOD(X, " + OTHER_TYPES + ") AS VARCHAR)");
-        String sql = (database.isPostgres() ? HISTORY_POSTGRES : HISTORY_H2).formatted(typeColumn);
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            int index = 1;
+        String typeColumn = sameType ? "?"
+                : database.pick("'history-' || (g % " + OTHER_TYPES + ")",
+                        "CONCAT('history-', g MOD " + OTHER_TYPES + ")",
+                        "'history-' || CAST(MOD(g, " + OTHER_TYPES + ") AS VARCHAR)");
+        String token = sameType ? "g" : database.pick("(g - 1) / " + OTHER_TYPES + " + 1",
+                "(g - 1) DIV " + OTHER_TYPES + " + 1", "(g - 1) / " + OTHER_TYPES + " + 1");
+        String sql = database.pick(HISTORY_POSTGRES, HISTORY_MARIADB, HISTORY_H2).formatted(typeColumn, token, from, to);
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(false);
+        try {
             if (sameType) {
-                statement.setString(index++, type);
+                update(connection, SHIFT_TOKENS, to - from + 1, type);
+                int holders = update(connection, SHIFT_HOLDER, to - from + 1, type);
+                update(connection, sql, type);
+                if (holders == 0) {
+                    update(connection, HOLDER_FROM_ROW, id(to));
+                }
+            } else {
+                update(connection, sql);
+                try (Statement statement = connection.createStatement()) {
+                    statement.executeUpdate("DELETE FROM api_lock_holders WHERE " + OTHER_TYPE_HOLDERS);
+                }
+                update(connection, OTHER_HOLDERS, id(Math.max(1, to - OTHER_TYPES + 1)), id(to));
             }
-            statement.setLong(index++, from);
-            statement.setLong(index, to);
-            statement.executeUpdate();
+            connection.commit();
+        } catch (SQLException | RuntimeException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(autoCommit);
         }
     }
 
+    /** The id of bulk row {@code g}. */
+    private static String id(long g) {
+        return String.format("%026d", g);
+    }
+
+    private static int update(Connection connection, String sql, Object... parameters) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                statement.setObject(i + 1, parameters[i]);
+            }
+            return statement.executeUpdate();
+        }
+    }
+
+    /** The bulk rows and the other types' holder rows; the history of real acquisitions stays. */
     @Override
     public void clearHistory(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement()) {
-            statement.execute("TRUNCATE TABLE api_locks");
+            statement.executeUpdate("DELETE FROM api_locks WHERE locked_by = 'history'");
+            statement.executeUpdate("DELETE FROM api_lock_holders WHERE " + OTHER_TYPE_HOLDERS);
         }
     }
 

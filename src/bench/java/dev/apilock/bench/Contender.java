@@ -2,6 +2,8 @@ package dev.apilock.bench;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
+import javax.sql.DataSource;
 
 /**
  * A lock library under test on one database: its own table and connection pool, and clients
@@ -14,6 +16,14 @@ interface Contender extends AutoCloseable {
 
     /** The library's table, for the write counters. */
     String table();
+
+    /** Every table the library writes, for the write counters. */
+    default List<String> tables() {
+        return List.of(table());
+    }
+
+    /** The library's pool, for its {@link BenchDatabase#roundTrips round trips}. */
+    DataSource pool();
 
     /** A new application instance: its own lock client on the shared pool. */
     LockClient client(int instance);
