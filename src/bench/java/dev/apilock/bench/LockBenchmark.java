@@ -12,8 +12,8 @@ import org.springframework.integration.jdbc.lock.JdbcLockRegistry;
 
 /**
  * apilock, ShedLock (JDBC) and Spring Integration's JdbcLockRegistry side by side, in one JVM,
- * on H2 in memory and on the local PostgreSQL: uncontended cycle (with the floors), contention,
- * the cost of a refused attempt, history growth and many types. Writes
+ * on H2 in memory and on the local PostgreSQL and MariaDB: uncontended cycle (with the floors),
+ * contention, the cost of a refused attempt, history growth, many types and decay over a long run. Writes
  * {@code results.md} and {@code history.png} to {@code bench.out} and prints the table.
  * Run through the {@code bench} Maven profile; see {@link BenchConfig} for the knobs.
  */
@@ -23,7 +23,12 @@ public final class LockBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
+        // MariaDB's driver logs every error answer at WARN; the peers' refused inserts are thousands
+        // of expected duplicate keys. Set before the driver's first logger is made.
+        System.setProperty("org.slf4j.simpleLogger.log.org.mariadb.jdbc.message.server.ErrorPacket", "error");
         BenchConfig config = BenchConfig.fromSystemProperties();
+        System.err.println("[bench] expected duration: about " + ExpectedDuration.of(config).toMinutes()
+                + " min (" + ExpectedDuration.of(config).toSeconds() + " s) on a quiet machine");
         String started = Environment.date();
         String loadAtStart = Environment.loadAverage();
         List<DatabaseResults> all = new ArrayList<>();
@@ -63,6 +68,9 @@ public final class LockBenchmark {
             if (config.runs("history")) {
                 scenarios.history();
             }
+            if (config.runs("decay")) {
+                scenarios.decay();
+            }
         } finally {
             contenders.forEach(Contender::close);
         }
@@ -89,7 +97,9 @@ public final class LockBenchmark {
                 + Environment.version("com.zaxxer", "HikariCP", HikariDataSource.class)
                 + " pool of " + BenchDatabase.POOL_SIZE + " connections; JDBC drivers H2 "
                 + Environment.version("com.h2database", "h2", org.h2.Driver.class) + ", PostgreSQL "
-                + Environment.version("org.postgresql", "postgresql", org.postgresql.Driver.class));
+                + Environment.version("org.postgresql", "postgresql", org.postgresql.Driver.class) + ", MariaDB "
+                + Environment.version("org.mariadb.jdbc", "mariadb-java-client", org.mariadb.jdbc.Driver.class)
+                + "; every pool's connections counted by a proxy between pool and driver (see the notes)");
         lines.add(String.format(Locale.ROOT, "Method: per scenario a %.1f s warm-up of each library, then %d rounds of"
                         + " %.1f s; in each round every library runs once, in rotating order; medians over the rounds;"
                         + " %d threads in the multi-threaded scenarios, each thread an application instance of its own",

@@ -45,7 +45,7 @@ final class Scenarios {
         }
         runs.put(Floors.TWO_COMMITS, i -> floors.twoCommits());
         runs.put(Floors.ONE_COMMIT, i -> floors.oneCommit());
-        if (database.isPostgres()) {
+        if (!database.isH2()) {
             runs.put(Floors.ADVISORY, i -> floors.advisoryLock());
         }
         results.uncontended.addAll(rounds("uncontended", 1, runs));
@@ -63,7 +63,27 @@ final class Scenarios {
             RefusalCost.Result result = RefusalCost.measure(database, contender, "bench-refused", config.warmup(),
                     config.rounds(), config.round());
             results.refusals.add(new DatabaseResults.Refusals(contender.name(), result.latency(), result.writes(),
-                    result.idleWal()));
+                    result.idle(), result.roundTrips()));
+        }
+    }
+
+    /**
+     * 5. One thread's uncontended cycles for a long while, window after window, each library in
+     * turn: whether the rate decays as the library's table grows by every cycle.
+     */
+    void decay() {
+        for (Contender contender : contenders) {
+            LockClient client = contender.client(0);
+            Operation cycle = () -> client.cycle("bench-decay", NOTHING);
+            Series series = new Series(contender.name());
+            for (int window = 1; window <= config.decayWindows(); window++) {
+                Sample sample = Runner.run(1, config.decayWindow(), i -> cycle);
+                series.add(sample);
+                progress("decay", String.format(Locale.ROOT, "%s window %d: %.0f ops/s%s", contender.name(), window,
+                        sample.successesPerSecond(), sample.errors() > 0
+                                ? ", " + sample.errors() + " errors: " + sample.firstError() : ""));
+            }
+            results.decay.add(series);
         }
     }
 
@@ -83,7 +103,7 @@ final class Scenarios {
                 try (Connection connection = database.connect()) {
                     contender.clearHistory(connection);
                 }
-                database.vacuumAnalyze(contender.table());
+                vacuumAnalyze(contender);
             }
             long rows = 0;
             for (long size : config.historySizes()) {
@@ -116,7 +136,13 @@ final class Scenarios {
                         sameType);
             }
         }
-        database.vacuumAnalyze(contender.table());
+        vacuumAnalyze(contender);
+    }
+
+    private void vacuumAnalyze(Contender contender) throws SQLException {
+        for (String table : contender.tables()) {
+            database.vacuumAnalyze(table);
+        }
     }
 
     private Map<String, IntFunction<Operation>> perThreadClients(IntFunction<String> typeOfThread) {
@@ -142,9 +168,9 @@ final class Scenarios {
     private List<Series> rounds(String scenario, int threads, Map<String, IntFunction<Operation>> runs) {
         for (Contender contender : contenders) {
             try {
-                database.vacuumAnalyze(contender.table());
+                vacuumAnalyze(contender);
             } catch (SQLException e) {
-                throw new IllegalStateException("Could not vacuum " + contender.table(), e);
+                throw new IllegalStateException("Could not vacuum " + contender.tables(), e);
             }
         }
         List<String> labels = new ArrayList<>(runs.keySet());
