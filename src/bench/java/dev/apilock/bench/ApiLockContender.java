@@ -8,10 +8,12 @@ import dev.apilock.LockType;
 import jakarta.persistence.EntityManagerFactory;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
@@ -87,6 +89,12 @@ final class ApiLockContender implements Contender {
                                           locked_by, reference_id)
             SELECT lock_type, id, fencing_token, acquired_at, expires_at, TRUE, locked_by, reference_id
               FROM api_locks WHERE locked_by = 'history' AND id BETWEEN ? AND ?""";
+
+    private static final String CHECK = """
+            SELECT (SELECT fencing_token FROM api_lock_holders WHERE lock_type = ?),
+                   MAX(CASE WHEN locked_by = 'history' THEN fencing_token END),
+                   MIN(CASE WHEN locked_by <> 'history' THEN fencing_token END), MAX(fencing_token)
+              FROM api_locks WHERE lock_type = ?""";
 
     private static final String OTHER_TYPE_HOLDERS = "lock_type LIKE 'history-%'";
 
@@ -184,6 +192,31 @@ final class ApiLockContender implements Contender {
             throw e;
         } finally {
             connection.setAutoCommit(autoCommit);
+        }
+    }
+
+    /**
+     * Every token of the type below its holder row's, which the next acquisition counts up from,
+     * and the bulk rows' tokens below those of the type's own acquisitions, which are later.
+     */
+    @Override
+    public void checkHistory(Connection connection, String type) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(CHECK)) {
+            statement.setString(1, type);
+            statement.setString(2, type);
+            try (ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                Object holder = rs.getObject(1);
+                long bulkMax = rs.getLong(2);
+                long ownMin = rs.getLong(3);
+                boolean anyOwn = rs.getObject(3) != null;
+                boolean anyRow = rs.getObject(4) != null;
+                if (anyRow && (holder == null || rs.getLong(4) > rs.getLong(1)) || anyOwn && bulkMax >= ownMin) {
+                    throw new IllegalStateException(String.format(Locale.ROOT, "inconsistent history of %s:"
+                                    + " holder token %s, bulk tokens up to %d, own tokens %d..%d", type,
+                            holder, bulkMax, ownMin, rs.getLong(4)));
+                }
+            }
         }
     }
 

@@ -22,11 +22,13 @@ record BenchConfig(int rounds, Duration round, Duration warmup, List<Long> histo
 
     static final List<String> ALL_DATABASES = List.of("h2", "postgresql", "mariadb");
 
+    static final int FIRST_WARMUP_FACTOR = 3;
+
     static BenchConfig fromSystemProperties() {
         boolean quick = Boolean.getBoolean("bench.quick");
         int rounds = Integer.parseInt(property("bench.rounds", quick ? "1" : "5"));
-        double seconds = Double.parseDouble(property("bench.seconds", quick ? "0.3" : "1.5"));
-        double warmup = Double.parseDouble(property("bench.warmup", quick ? "0.3" : "2"));
+        double seconds = Double.parseDouble(property("bench.seconds", quick ? "0.3" : "1"));
+        double warmup = Double.parseDouble(property("bench.warmup", quick ? "0.3" : "1"));
         List<Long> history = list(property("bench.history", quick ? "0,1000,10000" : "0,100000,1000000"))
                 .stream().map(Long::parseLong).sorted().toList();
         double decay = Double.parseDouble(property("bench.decaySeconds", quick ? "2" : "60"));
@@ -73,6 +75,14 @@ record BenchConfig(int rounds, Duration round, Duration warmup, List<Long> histo
                         + "'; known are all, " + String.join(", ", ALL_SCENARIOS));
             }
         }
+    }
+
+    /**
+     * The warm-up of the first scenario on a database, which also warms the JIT for the driver and
+     * the library: {@link #FIRST_WARMUP_FACTOR} times the others'.
+     */
+    Duration firstWarmup() {
+        return warmup.multipliedBy(FIRST_WARMUP_FACTOR);
     }
 
     boolean runs(String scenario) {

@@ -35,6 +35,13 @@ interface Contender extends AutoCloseable {
      */
     void loadHistory(Connection connection, long from, long to, String type, boolean sameType) throws SQLException;
 
+    /**
+     * Throws if the history of {@code type} is not as the library would have left it, e.g. a
+     * token that new acquisitions would not exceed. Nothing to check by default.
+     */
+    default void checkHistory(Connection connection, String type) throws SQLException {
+    }
+
     /** Removes the bulk-loaded history and whatever the benchmark added to it. */
     void clearHistory(Connection connection) throws SQLException;
 

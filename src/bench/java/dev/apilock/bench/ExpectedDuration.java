@@ -35,11 +35,12 @@ final class ExpectedDuration {
         double total = SETUP_SECONDS;
         if (config.runs("uncontended")) {
             int floors = kind == BenchDatabase.Kind.H2 ? 2 : 3;
-            total += (LIBRARIES + floors) * run;
+            total += (LIBRARIES + floors) * (run + config.firstWarmup().minus(config.warmup()).toMillis() / 1000.0);
         }
         if (config.runs("contended")) {
             total += LIBRARIES * run;
-            double idleWindow = kind == BenchDatabase.Kind.H2 ? 0 : measured;
+            // PostgreSQL's first wait for its statistics holds the idle window
+            double idleWindow = kind == BenchDatabase.Kind.MARIADB ? measured : 0;
             double settle = kind == BenchDatabase.Kind.POSTGRESQL ? POSTGRES_SETTLE_SECONDS : 0;
             total += LIBRARIES * (run + idleWindow + settle);
         }
@@ -48,9 +49,9 @@ final class ExpectedDuration {
         }
         if (config.runs("history")) {
             long largest = config.historySizes().get(config.historySizes().size() - 1);
-            // other types for every library, then the same type for apilock, each loaded, cleared once
+            // other types for every library, then the same type for apilock, each loaded; apilock's cleared
             total += config.historySizes().size() * (LIBRARIES + 1) * run;
-            total += (LIBRARIES + 1) * largest / rowsPerSecond(kind) * 1.5;
+            total += (LIBRARIES + 2) * largest / rowsPerSecond(kind);
         }
         if (config.runs("decay")) {
             total += LIBRARIES * config.decayWindows() * config.decayWindow().toMillis() / 1000.0;
@@ -58,12 +59,15 @@ final class ExpectedDuration {
         return total;
     }
 
-    /** Bulk loading with its indexes, then VACUUM ANALYZE, on a quiet machine; a rough figure. */
+    /**
+     * Bulk loading or deleting with the indexes, then VACUUM ANALYZE: what a busy 2-core machine
+     * managed, so a quiet one takes no longer.
+     */
     private static double rowsPerSecond(BenchDatabase.Kind kind) {
         return switch (kind) {
-            case H2 -> 150_000;
-            case POSTGRESQL -> 100_000;
-            case MARIADB -> 50_000;
+            case H2 -> 100_000;
+            case POSTGRESQL -> 90_000;
+            case MARIADB -> 33_000;
         };
     }
 }

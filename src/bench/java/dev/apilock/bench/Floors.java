@@ -33,6 +33,10 @@ final class Floors {
         database.execute("INSERT INTO bench_floor (id, n) VALUES (1, 0)");
     }
 
+    DataSource pool() {
+        return pool;
+    }
+
     Operation oneCommit() {
         return this::update;
     }

@@ -4,6 +4,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -100,11 +102,20 @@ public final class LockBenchmark {
                 + Environment.version("org.postgresql", "postgresql", org.postgresql.Driver.class) + ", MariaDB "
                 + Environment.version("org.mariadb.jdbc", "mariadb-java-client", org.mariadb.jdbc.Driver.class)
                 + "; every pool's connections counted by a proxy between pool and driver (see the notes)");
-        lines.add(String.format(Locale.ROOT, "Method: per scenario a %.1f s warm-up of each library, then %d rounds of"
-                        + " %.1f s; in each round every library runs once, in rotating order; medians over the rounds;"
-                        + " %d threads in the multi-threaded scenarios, each thread an application instance of its own",
-                config.warmup().toMillis() / 1000.0, config.rounds(), config.round().toMillis() / 1000.0,
+        lines.add(String.format(Locale.ROOT, "Method: per scenario a %.1f s warm-up of each library (%.1f s before the"
+                        + " first, the uncontended cycle), then %d rounds of %.1f s; in each round every library runs"
+                        + " once, in rotating order; medians over the rounds; %d threads in the multi-threaded"
+                        + " scenarios, each thread an application instance of its own",
+                config.warmup().toMillis() / 1000.0, config.firstWarmup().toMillis() / 1000.0, config.rounds(),
+                config.round().toMillis() / 1000.0,
                 config.threads()));
+        if (config.runs("decay")) {
+            lines.add(String.format(Locale.ROOT, "Decay: each library alone for %.0f s, cycles/s per %.1f s window",
+                    config.decay().toMillis() / 1000.0, config.decayWindow().toMillis() / 1000.0));
+        }
+        lines.add("Expected duration " + ExpectedDuration.of(config).toSeconds() + " s; took "
+                + Duration.between(Instant.parse(started), Instant.now()).toSeconds()
+                + " s");
         if (config.quick()) {
             lines.add("**Quick run**: checks the harness, not the numbers");
         }

@@ -67,19 +67,21 @@ final class RefusalCost {
             });
             Runner.run(1, warmup, i -> refused);
             try (CounterReader counters = new CounterReader(database)) {
-                WriteCounters before = settled(database, counters, contender.tables());
+                // The idle window runs while PostgreSQL publishes the warm-up's statistics, which
+                // are not WAL-logged: it costs no time of its own there.
+                WriteCounters idleStart = new WriteCounters(counters.serverWide());
+                if (!idleStart.counters().isEmpty()) {
+                    Thread.sleep(round.toMillis() * rounds);
+                }
+                WriteCounters idle = new WriteCounters(counters.serverWide()).minus(idleStart);
+                WriteCounters before = settled(database, counters, contender.tables(), round.multipliedBy(rounds));
                 Series latency = new Series(contender.name());
                 long tripsBefore = database.roundTrips(contender.pool());
                 for (int r = 0; r < rounds; r++) {
                     latency.add(Runner.run(1, round, i -> refused));
                 }
                 long roundTrips = database.roundTrips(contender.pool()) - tripsBefore;
-                WriteCounters idleStart = new WriteCounters(counters.serverWide());
-                if (!idleStart.counters().isEmpty()) {
-                    Thread.sleep(round.toMillis() * rounds);
-                }
-                WriteCounters idle = new WriteCounters(counters.serverWide()).minus(idleStart);
-                WriteCounters after = settled(database, counters, contender.tables());
+                WriteCounters after = settled(database, counters, contender.tables(), Duration.ZERO);
                 return new Result(latency, after.minus(before), idle, roundTrips);
             }
         } finally {
@@ -90,14 +92,15 @@ final class RefusalCost {
 
     /**
      * The counters once PostgreSQL has published what its sessions had pending: after
-     * {@link #STATS_PUBLISHED}, two equal readings in a row, 1.2 s apart.
+     * {@link #STATS_PUBLISHED} (of which {@code waited} has passed already), two equal readings in
+     * a row, 1.2 s apart.
      */
-    private static WriteCounters settled(BenchDatabase database, CounterReader counters, List<String> tables)
-            throws SQLException, InterruptedException {
+    private static WriteCounters settled(BenchDatabase database, CounterReader counters, List<String> tables,
+                                         Duration waited) throws SQLException, InterruptedException {
         if (!database.isPostgres()) {
             return counters.read(tables);
         }
-        Thread.sleep(STATS_PUBLISHED.toMillis());
+        Thread.sleep(Math.max(0, STATS_PUBLISHED.minus(waited).toMillis()));
         WriteCounters last = counters.read(tables);
         long deadline = System.nanoTime() + STATS_SETTLE_LIMIT.toNanos();
         while (System.nanoTime() < deadline) {

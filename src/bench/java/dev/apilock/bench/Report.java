@@ -57,7 +57,8 @@ final class Report {
                 - Refused attempts, rows written: "library's tables" counters are exact for the library's
                   tables (apilock: api_locks and api_lock_holders). PostgreSQL: pg_stat_user_tables tuples
                   (aborted writes included), pg_stat_database commits and rollbacks of the benchmark's own
-                  database, WAL of the whole server. MariaDB: InnoDB's per-table MODIFIED_COUNTER
+                  database (a read-only transaction's commit counts too; it writes no WAL), WAL of the whole
+                  server. MariaDB: InnoDB's per-table MODIFIED_COUNTER
                   (information_schema.INNODB_SYS_TABLESTATS), and SHOW GLOBAL STATUS deltas, which cover the
                   whole server (Com_commit counts explicit COMMITs only). H2: the row count. Server-wide counters
                   have an idle window of the same length beside them: the background of a shared server.
@@ -76,15 +77,16 @@ final class Report {
         }
         out.append("### ").append(title).append("\n\n");
         out.append("| lock | cycles/s | ").append(withRefusals ? "refused attempts/s | " : "")
-                .append("p50 µs | p99 µs | apilock ÷ this, cycles/s per round | median ratio |\n");
-        out.append("|---|---:|").append(withRefusals ? "---:|" : "").append("---:|---:|---|---:|\n");
+                .append("p50 µs | p99 µs | round trips per attempt | apilock ÷ this, cycles/s per round | median ratio |\n");
+        out.append("|---|---:|").append(withRefusals ? "---:|" : "").append("---:|---:|---:|---|---:|\n");
         Series apilock = series.stream().filter(s -> s.label().equals(APILOCK)).findFirst().orElse(null);
         for (Series s : series) {
             out.append("| ").append(s.label()).append(" | ").append(count(s.opsPerSecond())).append(" | ");
             if (withRefusals) {
                 out.append(count(s.refusalsPerSecond())).append(" | ");
             }
-            out.append(micros(s.p50())).append(" | ").append(micros(s.p99())).append(" | ");
+            out.append(micros(s.p50())).append(" | ").append(micros(s.p99())).append(" | ")
+                    .append(ratio(s.roundTripsPerAttempt())).append(" | ");
             if (apilock == null || s == apilock) {
                 out.append(" | ");
             } else {

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.IntFunction;
+import javax.sql.DataSource;
 
 /**
  * The scenarios on one database. Within a round every library runs once, in an order that
@@ -128,15 +129,19 @@ final class Scenarios {
         if (from > to) {
             return;
         }
-        progress("loading history", contender.name() + " rows " + from + ".." + to
-                + (sameType ? " of the same type" : " of other types"));
+        String rows = contender.name() + " rows " + from + ".." + to + (sameType ? " of the same type" : " of other types");
+        progress("loading history", rows);
+        long begin = System.nanoTime();
         try (Connection connection = database.connect()) {
             for (long start = from; start <= to; start += LOAD_CHUNK) {
                 contender.loadHistory(connection, start, Math.min(to, start + LOAD_CHUNK - 1), "bench-history",
                         sameType);
             }
+            contender.checkHistory(connection, "bench-history");
         }
         vacuumAnalyze(contender);
+        progress("loading history", String.format(Locale.ROOT, "%s: %.1f s with analyze", rows,
+                (System.nanoTime() - begin) / 1e9));
     }
 
     private void vacuumAnalyze(Contender contender) throws SQLException {
@@ -177,20 +182,30 @@ final class Scenarios {
         Map<String, Series> series = new LinkedHashMap<>();
         for (String label : labels) {
             progress(scenario, "warm-up " + label);
-            Runner.run(threads, config.warmup(), runs.get(label));
+            Runner.run(threads, scenario.equals("uncontended") ? config.firstWarmup() : config.warmup(),
+                    runs.get(label));
             series.put(label, new Series(label));
         }
         for (int round = 0; round < config.rounds(); round++) {
             for (int k = 0; k < labels.size(); k++) {
                 String label = labels.get((k + round) % labels.size());
+                DataSource pool = poolOf(label);
+                long tripsBefore = database.roundTrips(pool);
                 Sample sample = Runner.run(threads, config.round(), runs.get(label));
                 series.get(label).add(sample);
+                series.get(label).addRoundTrips(database.roundTrips(pool) - tripsBefore);
                 progress(scenario, String.format(Locale.ROOT, "round %d %s: %.0f ops/s, p50 %.1f µs%s",
                         round + 1, label, sample.successesPerSecond(), sample.p50Micros(),
                         sample.errors() > 0 ? ", " + sample.errors() + " errors: " + sample.firstError() : ""));
             }
         }
         return new ArrayList<>(series.values());
+    }
+
+    /** The pool that a run of this label uses: its library's, else the floors'. */
+    private DataSource poolOf(String label) {
+        return contenders.stream().filter(c -> c.name().equals(label)).findFirst().map(Contender::pool)
+                .orElse(floors.pool());
     }
 
     private void progress(String scenario, String message) {
