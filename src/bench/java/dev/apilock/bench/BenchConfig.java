@@ -22,7 +22,7 @@ record BenchConfig(int rounds, Duration round, Duration warmup, List<Long> histo
 
     static final List<String> ALL_DATABASES = List.of("h2", "postgresql", "mariadb");
 
-    static final int FIRST_WARMUP_FACTOR = 3;
+    static final int FIRST_WARMUP_FACTOR = 2;
 
     static BenchConfig fromSystemProperties() {
         boolean quick = Boolean.getBoolean("bench.quick");

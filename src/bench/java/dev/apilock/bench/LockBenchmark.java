@@ -29,8 +29,9 @@ public final class LockBenchmark {
         // of expected duplicate keys. Set before the driver's first logger is made.
         System.setProperty("org.slf4j.simpleLogger.log.org.mariadb.jdbc.message.server.ErrorPacket", "error");
         BenchConfig config = BenchConfig.fromSystemProperties();
-        System.err.println("[bench] expected duration: about " + ExpectedDuration.of(config).toMinutes()
-                + " min (" + ExpectedDuration.of(config).toSeconds() + " s) on a quiet machine");
+        Duration expected = ExpectedDuration.of(config);
+        System.err.println(String.format(Locale.ROOT, "[bench] expected duration: about %.0f min (%d s), set-up of"
+                + " each database included, Maven's start not", expected.toSeconds() / 60.0, expected.toSeconds()));
         String started = Environment.date();
         String loadAtStart = Environment.loadAverage();
         List<DatabaseResults> all = new ArrayList<>();

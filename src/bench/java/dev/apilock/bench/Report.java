@@ -53,7 +53,8 @@ final class Report {
                   PostgreSQL multi-statement string is one request), commit, rollback, setAutoCommit,
                   setTransactionIsolation, setReadOnly, isValid; the pool's own calls count too. It errs high
                   (some of these the PostgreSQL driver answers itself); on H2 in memory it counts calls into the
-                  engine. Shown per refused attempt, with the total over all measured attempts.
+                  engine. Shown per refused attempt, with the total over all measured attempts. The proxy adds
+                  a reflective call (well under a microsecond) to every JDBC call, for every library alike.
                 - Refused attempts, rows written: "library's tables" counters are exact for the library's
                   tables (apilock: api_locks and api_lock_holders). PostgreSQL: pg_stat_user_tables tuples
                   (aborted writes included), pg_stat_database commits and rollbacks of the benchmark's own
