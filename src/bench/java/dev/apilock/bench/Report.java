@@ -40,8 +40,10 @@ final class Report {
                 ## Reading the tables
 
                 - A cycle is acquire, an empty callback, release; each library borrows a pooled connection per
-                  operation. apilock writes a history row with a fencing token per cycle; ShedLock updates one
-                  row per lock name (client clock); Spring Integration inserts and deletes one row per lock key.
+                  operation. apilock writes a history row with a fencing token per cycle and updates its type's
+                  holder row; on PostgreSQL its release commits asynchronously (the library's own choice, for
+                  that transaction only). ShedLock updates one row per lock name (client clock); Spring
+                  Integration inserts and deletes one row per lock key.
                 - Floors on the same pool: one auto-committed single-row UPDATE; two of them in a row (what an
                   acquire and a release that each commit cannot beat); on PostgreSQL a session advisory lock and
                   unlock, on MariaDB GET_LOCK and RELEASE_LOCK (two round trips, no commit, no history, no expiry).
