@@ -10,16 +10,22 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.sql.DataSource;
 
 /**
  * The database of one benchmark run: a fresh in-memory H2, or a freshly created database on the
- * PostgreSQL server (dropped on {@link #close()}). Every library gets a pool of the same size
- * and settings from {@link #pool(String)}.
+ * PostgreSQL or MariaDB server (dropped on {@link #close()}). Every library gets a pool of the
+ * same size and settings from {@link #pool(String)}, whose connections count what they send to
+ * the server ({@link RoundTrips}).
  *
- * <p>The PostgreSQL server is {@code 127.0.0.1:5432}, user {@code postgres}, unless
- * {@code APILOCK_TEST_POSTGRES_URL}, {@code _USER} and {@code _PASSWORD} say otherwise (as for
- * the tests); the benchmark database is created next to the database that URL names.
+ * <p>The PostgreSQL server is {@code 127.0.0.1:5432}, user {@code postgres}, and the MariaDB
+ * server {@code 127.0.0.1:3306}, user {@code root}, unless {@code APILOCK_TEST_POSTGRES_URL} /
+ * {@code APILOCK_TEST_MARIADB_URL}, {@code _USER} and {@code _PASSWORD} say otherwise (as for the
+ * tests); the benchmark database is created next to the database that URL names.
  */
 final class BenchDatabase implements AutoCloseable {
 
@@ -30,7 +36,7 @@ final class BenchDatabase implements AutoCloseable {
     static final String APPLICATION_NAME = "apilock-bench";
 
     enum Kind {
-        H2("H2 (in memory)"), POSTGRESQL("PostgreSQL");
+        H2("H2 (in memory)"), POSTGRESQL("PostgreSQL"), MARIADB("MariaDB");
 
         final String label;
 
@@ -46,6 +52,7 @@ final class BenchDatabase implements AutoCloseable {
     private final String password;
     private final String adminUrl;
     private final List<HikariDataSource> pools = new ArrayList<>();
+    private final Map<DataSource, RoundTrips> roundTrips = new ConcurrentHashMap<>();
 
     private BenchDatabase(Kind kind, String name, String url, String user, String password, String adminUrl) {
         this.kind = kind;
@@ -58,19 +65,29 @@ final class BenchDatabase implements AutoCloseable {
 
     static BenchDatabase create(Kind kind) throws SQLException {
         String name = "apilock_bench_" + UUID.randomUUID().toString().substring(0, 8);
-        if (kind == Kind.H2) {
-            return new BenchDatabase(kind, name, "jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1", "sa", "", null);
-        }
-        String server = env("APILOCK_TEST_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/test");
-        String user = env("APILOCK_TEST_POSTGRES_USER", "postgres");
-        String password = env("APILOCK_TEST_POSTGRES_PASSWORD", "");
+        return switch (kind) {
+            case H2 -> new BenchDatabase(kind, name, "jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1", "sa", "", null);
+            case POSTGRESQL -> server(kind, name, "POSTGRES", "jdbc:postgresql://127.0.0.1:5432/test", "postgres",
+                    // Spring Integration's refused inserts fail with a duplicate key: keep those
+                    // thousands of expected errors out of the shared server log (this database only).
+                    "CREATE DATABASE " + name,
+                    "ALTER DATABASE " + name + " SET log_min_messages = fatal",
+                    "ALTER DATABASE " + name + " SET log_min_error_statement = panic");
+            case MARIADB -> server(kind, name, "MARIADB", "jdbc:mariadb://127.0.0.1:3306/test", "root",
+                    "CREATE DATABASE " + name + " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
+        };
+    }
+
+    private static BenchDatabase server(Kind kind, String name, String env, String defaultUrl, String defaultUser,
+                                        String... createStatements) throws SQLException {
+        String server = env("APILOCK_TEST_" + env + "_URL", defaultUrl);
+        String user = env("APILOCK_TEST_" + env + "_USER", defaultUser);
+        String password = env("APILOCK_TEST_" + env + "_PASSWORD", "");
         try (Connection admin = DriverManager.getConnection(server, user, password);
              Statement statement = admin.createStatement()) {
-            statement.execute("CREATE DATABASE " + name);
-            // Spring Integration's refused inserts fail with a duplicate key: keep those
-            // thousands of expected errors out of the shared server log (this database only).
-            statement.execute("ALTER DATABASE " + name + " SET log_min_messages = fatal");
-            statement.execute("ALTER DATABASE " + name + " SET log_min_error_statement = panic");
+            for (String sql : createStatements) {
+                statement.execute(sql);
+            }
         }
         BenchDatabase database = new BenchDatabase(kind, name, withDatabase(server, name), user, password, server);
         Runtime.getRuntime().addShutdownHook(new Thread(database::drop, "bench-drop-database"));
@@ -105,6 +122,38 @@ final class BenchDatabase implements AutoCloseable {
         return kind == Kind.POSTGRESQL;
     }
 
+    boolean isH2() {
+        return kind == Kind.H2;
+    }
+
+    boolean isMariaDb() {
+        return kind == Kind.MARIADB;
+    }
+
+    /** This database's name on its server (H2's in-memory database's name). */
+    String name() {
+        return name;
+    }
+
+    /** The dialect's statement of three: {@code postgres} on PostgreSQL, {@code mariadb} on MariaDB, else {@code h2}. */
+    String pick(String postgres, String mariadb, String h2) {
+        return switch (kind) {
+            case POSTGRESQL -> postgres;
+            case MARIADB -> mariadb;
+            case H2 -> h2;
+        };
+    }
+
+    /**
+     * A FROM item of the numbers {@code from}..{@code to} as column {@code g}, for bulk loads:
+     * {@code generate_series} on PostgreSQL, {@code SYSTEM_RANGE} on H2, the SEQUENCE engine's
+     * {@code seq_<from>_to_<to>} on MariaDB (its recursive CTEs stop at 1000 rows by default).
+     */
+    String numbers(long from, long to) {
+        return pick("generate_series(%d::bigint, %d::bigint) AS s(g)", "(SELECT seq AS g FROM seq_%d_to_%d) s",
+                "(SELECT X AS g FROM SYSTEM_RANGE(%d, %d)) s").formatted(from, to);
+    }
+
     /** A new pool, closed with this database. Every library's pool has the same settings. */
     HikariDataSource pool(String owner) {
         return pool(owner, POOL_SIZE);
@@ -112,21 +161,33 @@ final class BenchDatabase implements AutoCloseable {
 
     HikariDataSource pool(String owner, int size) {
         HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(url);
-        config.setUsername(user);
-        config.setPassword(password);
+        Properties properties = new Properties();
+        properties.setProperty("user", user);
+        properties.setProperty("password", password);
+        if (isPostgres()) {
+            properties.setProperty("ApplicationName", APPLICATION_NAME);
+        }
+        RoundTrips counter = new RoundTrips(url, properties);
+        config.setDataSource(counter);
         config.setMaximumPoolSize(size);
         config.setMinimumIdle(size);
         config.setConnectionTimeout(30_000);
         config.setPoolName("bench-" + owner.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-"));
-        if (isPostgres()) {
-            config.addDataSourceProperty("ApplicationName", APPLICATION_NAME);
-        }
         HikariDataSource pool = new HikariDataSource(config);
+        roundTrips.put(pool, counter);
         synchronized (pools) {
             pools.add(pool);
         }
         return pool;
+    }
+
+    /** What the connections of {@code pool}, one of this database's, have sent to the server so far. */
+    long roundTrips(DataSource pool) {
+        RoundTrips counter = roundTrips.get(pool);
+        if (counter == null) {
+            throw new IllegalArgumentException("not a pool of this database: " + pool);
+        }
+        return counter.count();
     }
 
     /** A plain connection outside any pool, for set-up and counters; the caller closes it. */
@@ -140,23 +201,23 @@ final class BenchDatabase implements AutoCloseable {
         }
     }
 
-    /** The server's version, and on PostgreSQL the settings that shape a commit's cost. */
+    /** The server's version, and on PostgreSQL and MariaDB the settings that shape a commit's cost. */
     String version() throws SQLException {
         try (Connection connection = connect(); Statement statement = connection.createStatement()) {
-            if (!isPostgres()) {
-                try (ResultSet rs = statement.executeQuery("SELECT H2VERSION()")) {
-                    rs.next();
-                    return "H2 " + rs.getString(1);
-                }
-            }
-            try (ResultSet rs = statement.executeQuery("""
-                    SELECT current_setting('server_version'), current_setting('fsync'),
-                           current_setting('synchronous_commit'), current_setting('wal_sync_method'),
-                           current_setting('full_page_writes'), current_setting('autovacuum')""")) {
+            String sql = pick("""
+                    SELECT 'PostgreSQL ' || current_setting('server_version') || ' (fsync ' || current_setting('fsync')
+                           || ', synchronous_commit ' || current_setting('synchronous_commit')
+                           || ', wal_sync_method ' || current_setting('wal_sync_method')
+                           || ', full_page_writes ' || current_setting('full_page_writes')
+                           || ', autovacuum ' || current_setting('autovacuum') || ')'""", """
+                    SELECT CONCAT('MariaDB ', VERSION(), ' (innodb_flush_log_at_trx_commit ',
+                                  @@innodb_flush_log_at_trx_commit, ', sync_binlog ', @@sync_binlog,
+                                  ', binlog ', IF(@@log_bin, 'on', 'off'), ', innodb_flush_method ',
+                                  @@innodb_flush_method, ', innodb_doublewrite ', @@innodb_doublewrite, ')')""",
+                    "SELECT 'H2 ' || H2VERSION()");
+            try (ResultSet rs = statement.executeQuery(sql)) {
                 rs.next();
-                return "PostgreSQL " + rs.getString(1) + " (fsync " + rs.getString(2) + ", synchronous_commit "
-                        + rs.getString(3) + ", wal_sync_method " + rs.getString(4) + ", full_page_writes "
-                        + rs.getString(5) + ", autovacuum " + rs.getString(6) + ")";
+                return rs.getString(1);
             }
         }
     }
@@ -175,7 +236,7 @@ final class BenchDatabase implements AutoCloseable {
                     return;
                 }
             }
-            statement.execute(isPostgres() ? "VACUUM ANALYZE " + table : "ANALYZE TABLE " + table);
+            statement.execute((isPostgres() ? "VACUUM ANALYZE " : "ANALYZE TABLE ") + table);
         }
     }
 
@@ -203,7 +264,7 @@ final class BenchDatabase implements AutoCloseable {
         }
         try (Connection admin = DriverManager.getConnection(adminUrl, user, password);
              Statement statement = admin.createStatement()) {
-            statement.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+            statement.execute("DROP DATABASE IF EXISTS " + name + (isPostgres() ? " WITH (FORCE)" : ""));
         } catch (SQLException e) {
             System.err.println("Could not drop benchmark database " + name + ": " + e.getMessage());
         }

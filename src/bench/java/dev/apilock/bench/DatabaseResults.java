@@ -9,8 +9,16 @@ import java.util.TreeMap;
 /** Everything measured on one database, in the order the report shows it. */
 final class DatabaseResults {
 
-    /** The refused attempts of one library over all rounds. */
-    record Refusals(String library, Series latency, WriteCounters writes, long idleWal) {
+    /** The refused attempts of one library over all rounds; see {@link RefusalCost.Result}. */
+    record Refusals(String library, Series latency, WriteCounters writes, WriteCounters idle, long roundTrips) {
+
+        long attempts() {
+            return latency.rounds().stream().mapToLong(Sample::refusals).sum();
+        }
+
+        double roundTripsPerAttempt() {
+            return attempts() == 0 ? Double.NaN : (double) roundTrips / attempts();
+        }
     }
 
     final BenchDatabase.Kind kind;
@@ -19,6 +27,8 @@ final class DatabaseResults {
     final List<Series> contended = new ArrayList<>();
     final List<Refusals> refusals = new ArrayList<>();
     final List<Series> manyTypes = new ArrayList<>();
+    /** One series per library, a sample per decay window. */
+    final List<Series> decay = new ArrayList<>();
     /** By "library (history kind)", then history rows before the measurement. */
     final Map<String, TreeMap<Long, Series>> history = new LinkedHashMap<>();
 

@@ -4,6 +4,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -12,8 +14,8 @@ import org.springframework.integration.jdbc.lock.JdbcLockRegistry;
 
 /**
  * apilock, ShedLock (JDBC) and Spring Integration's JdbcLockRegistry side by side, in one JVM,
- * on H2 in memory and on the local PostgreSQL: uncontended cycle (with the floors), contention,
- * the cost of a refused attempt, history growth and many types. Writes
+ * on H2 in memory and on the local PostgreSQL and MariaDB: uncontended cycle (with the floors),
+ * contention, the cost of a refused attempt, history growth, many types and decay over a long run. Writes
  * {@code results.md} and {@code history.png} to {@code bench.out} and prints the table.
  * Run through the {@code bench} Maven profile; see {@link BenchConfig} for the knobs.
  */
@@ -23,7 +25,13 @@ public final class LockBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
+        // MariaDB's driver logs every error answer at WARN; the peers' refused inserts are thousands
+        // of expected duplicate keys. Set before the driver's first logger is made.
+        System.setProperty("org.slf4j.simpleLogger.log.org.mariadb.jdbc.message.server.ErrorPacket", "error");
         BenchConfig config = BenchConfig.fromSystemProperties();
+        Duration expected = ExpectedDuration.of(config);
+        System.err.println(String.format(Locale.ROOT, "[bench] expected duration: about %.0f min (%d s), set-up of"
+                + " each database included, Maven's start not", expected.toSeconds() / 60.0, expected.toSeconds()));
         String started = Environment.date();
         String loadAtStart = Environment.loadAverage();
         List<DatabaseResults> all = new ArrayList<>();
@@ -63,6 +71,9 @@ public final class LockBenchmark {
             if (config.runs("history")) {
                 scenarios.history();
             }
+            if (config.runs("decay")) {
+                scenarios.decay();
+            }
         } finally {
             contenders.forEach(Contender::close);
         }
@@ -89,12 +100,23 @@ public final class LockBenchmark {
                 + Environment.version("com.zaxxer", "HikariCP", HikariDataSource.class)
                 + " pool of " + BenchDatabase.POOL_SIZE + " connections; JDBC drivers H2 "
                 + Environment.version("com.h2database", "h2", org.h2.Driver.class) + ", PostgreSQL "
-                + Environment.version("org.postgresql", "postgresql", org.postgresql.Driver.class));
-        lines.add(String.format(Locale.ROOT, "Method: per scenario a %.1f s warm-up of each library, then %d rounds of"
-                        + " %.1f s; in each round every library runs once, in rotating order; medians over the rounds;"
-                        + " %d threads in the multi-threaded scenarios, each thread an application instance of its own",
-                config.warmup().toMillis() / 1000.0, config.rounds(), config.round().toMillis() / 1000.0,
+                + Environment.version("org.postgresql", "postgresql", org.postgresql.Driver.class) + ", MariaDB "
+                + Environment.version("org.mariadb.jdbc", "mariadb-java-client", org.mariadb.jdbc.Driver.class)
+                + "; every pool's connections counted by a proxy between pool and driver (see the notes)");
+        lines.add(String.format(Locale.ROOT, "Method: per scenario a %.1f s warm-up of each library (%.1f s before the"
+                        + " first, the uncontended cycle), then %d rounds of %.1f s; in each round every library runs"
+                        + " once, in rotating order; medians over the rounds; %d threads in the multi-threaded"
+                        + " scenarios, each thread an application instance of its own",
+                config.warmup().toMillis() / 1000.0, config.firstWarmup().toMillis() / 1000.0, config.rounds(),
+                config.round().toMillis() / 1000.0,
                 config.threads()));
+        if (config.runs("decay")) {
+            lines.add(String.format(Locale.ROOT, "Decay: each library alone for %.0f s, cycles/s per %.1f s window",
+                    config.decay().toMillis() / 1000.0, config.decayWindow().toMillis() / 1000.0));
+        }
+        lines.add("Expected duration " + ExpectedDuration.of(config).toSeconds() + " s; took "
+                + Duration.between(Instant.parse(started), Instant.now()).toSeconds()
+                + " s");
         if (config.quick()) {
             lines.add("**Quick run**: checks the harness, not the numbers");
         }

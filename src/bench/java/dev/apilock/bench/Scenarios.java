@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.IntFunction;
+import javax.sql.DataSource;
 
 /**
  * The scenarios on one database. Within a round every library runs once, in an order that
@@ -45,7 +46,7 @@ final class Scenarios {
         }
         runs.put(Floors.TWO_COMMITS, i -> floors.twoCommits());
         runs.put(Floors.ONE_COMMIT, i -> floors.oneCommit());
-        if (database.isPostgres()) {
+        if (!database.isH2()) {
             runs.put(Floors.ADVISORY, i -> floors.advisoryLock());
         }
         results.uncontended.addAll(rounds("uncontended", 1, runs));
@@ -63,7 +64,32 @@ final class Scenarios {
             RefusalCost.Result result = RefusalCost.measure(database, contender, "bench-refused", config.warmup(),
                     config.rounds(), config.round());
             results.refusals.add(new DatabaseResults.Refusals(contender.name(), result.latency(), result.writes(),
-                    result.idleWal()));
+                    result.idle(), result.roundTrips()));
+        }
+    }
+
+    /**
+     * 5. One thread's uncontended cycles for a long while, window after window, each library in
+     * turn: whether the rate decays as the library's table grows by every cycle. From vacuumed
+     * tables, as the other scenarios; nothing vacuums during the run (the server's autovacuum
+     * may, if it is on).
+     */
+    void decay() throws SQLException {
+        for (Contender contender : contenders) {
+            vacuumAnalyze(contender);
+        }
+        for (Contender contender : contenders) {
+            LockClient client = contender.client(0);
+            Operation cycle = () -> client.cycle("bench-decay", NOTHING);
+            Series series = new Series(contender.name());
+            for (int window = 1; window <= config.decayWindows(); window++) {
+                Sample sample = Runner.run(1, config.decayWindow(), i -> cycle);
+                series.add(sample);
+                progress("decay", String.format(Locale.ROOT, "%s window %d: %.0f ops/s%s", contender.name(), window,
+                        sample.successesPerSecond(), sample.errors() > 0
+                                ? ", " + sample.errors() + " errors: " + sample.firstError() : ""));
+            }
+            results.decay.add(series);
         }
     }
 
@@ -83,7 +109,7 @@ final class Scenarios {
                 try (Connection connection = database.connect()) {
                     contender.clearHistory(connection);
                 }
-                database.vacuumAnalyze(contender.table());
+                vacuumAnalyze(contender);
             }
             long rows = 0;
             for (long size : config.historySizes()) {
@@ -108,15 +134,25 @@ final class Scenarios {
         if (from > to) {
             return;
         }
-        progress("loading history", contender.name() + " rows " + from + ".." + to
-                + (sameType ? " of the same type" : " of other types"));
+        String rows = contender.name() + " rows " + from + ".." + to + (sameType ? " of the same type" : " of other types");
+        progress("loading history", rows);
+        long begin = System.nanoTime();
         try (Connection connection = database.connect()) {
             for (long start = from; start <= to; start += LOAD_CHUNK) {
                 contender.loadHistory(connection, start, Math.min(to, start + LOAD_CHUNK - 1), "bench-history",
                         sameType);
             }
+            contender.checkHistory(connection, "bench-history");
         }
-        database.vacuumAnalyze(contender.table());
+        vacuumAnalyze(contender);
+        progress("loading history", String.format(Locale.ROOT, "%s: %.1f s with analyze", rows,
+                (System.nanoTime() - begin) / 1e9));
+    }
+
+    private void vacuumAnalyze(Contender contender) throws SQLException {
+        for (String table : contender.tables()) {
+            database.vacuumAnalyze(table);
+        }
     }
 
     private Map<String, IntFunction<Operation>> perThreadClients(IntFunction<String> typeOfThread) {
@@ -142,29 +178,39 @@ final class Scenarios {
     private List<Series> rounds(String scenario, int threads, Map<String, IntFunction<Operation>> runs) {
         for (Contender contender : contenders) {
             try {
-                database.vacuumAnalyze(contender.table());
+                vacuumAnalyze(contender);
             } catch (SQLException e) {
-                throw new IllegalStateException("Could not vacuum " + contender.table(), e);
+                throw new IllegalStateException("Could not vacuum " + contender.tables(), e);
             }
         }
         List<String> labels = new ArrayList<>(runs.keySet());
         Map<String, Series> series = new LinkedHashMap<>();
         for (String label : labels) {
             progress(scenario, "warm-up " + label);
-            Runner.run(threads, config.warmup(), runs.get(label));
+            Runner.run(threads, scenario.equals("uncontended") ? config.firstWarmup() : config.warmup(),
+                    runs.get(label));
             series.put(label, new Series(label));
         }
         for (int round = 0; round < config.rounds(); round++) {
             for (int k = 0; k < labels.size(); k++) {
                 String label = labels.get((k + round) % labels.size());
+                DataSource pool = poolOf(label);
+                long tripsBefore = database.roundTrips(pool);
                 Sample sample = Runner.run(threads, config.round(), runs.get(label));
                 series.get(label).add(sample);
+                series.get(label).addRoundTrips(database.roundTrips(pool) - tripsBefore);
                 progress(scenario, String.format(Locale.ROOT, "round %d %s: %.0f ops/s, p50 %.1f µs%s",
                         round + 1, label, sample.successesPerSecond(), sample.p50Micros(),
                         sample.errors() > 0 ? ", " + sample.errors() + " errors: " + sample.firstError() : ""));
             }
         }
         return new ArrayList<>(series.values());
+    }
+
+    /** The pool that a run of this label uses: its library's, else the floors'. */
+    private DataSource poolOf(String label) {
+        return contenders.stream().filter(c -> c.name().equals(label)).findFirst().map(Contender::pool)
+                .orElse(floors.pool());
     }
 
     private void progress(String scenario, String message) {

@@ -10,6 +10,7 @@ final class Series {
 
     private final String label;
     private final List<Sample> rounds = new ArrayList<>();
+    private long roundTrips;
 
     Series(String label) {
         this.label = label;
@@ -21,6 +22,17 @@ final class Series {
 
     void add(Sample sample) {
         rounds.add(sample);
+    }
+
+    /** Adds what the pool of the library (or floor) sent to the server during a round. */
+    void addRoundTrips(long count) {
+        roundTrips += count;
+    }
+
+    /** Round trips per attempt, successful or refused, over all rounds; NaN if not counted. */
+    double roundTripsPerAttempt() {
+        long attempts = rounds.stream().mapToLong(s -> s.successes() + s.refusals()).sum();
+        return roundTrips == 0 || attempts == 0 ? Double.NaN : (double) roundTrips / attempts;
     }
 
     List<Sample> rounds() {

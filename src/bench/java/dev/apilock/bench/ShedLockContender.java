@@ -1,7 +1,6 @@
 package dev.apilock.bench;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -26,17 +25,17 @@ final class ShedLockContender implements Contender {
                                    locked_at TIMESTAMP NOT NULL, locked_by VARCHAR(255) NOT NULL,
                                    PRIMARY KEY (name))""";
 
-    /** Other lock names, their locks long expired: what other jobs leave behind. */
-    private static final String HISTORY_POSTGRES = """
-            INSERT INTO shedlock (name, lock_until, locked_at, locked_by)
-            SELECT 'history-' || g, TIMESTAMP '2020-01-01 00:01:00', TIMESTAMP '2020-01-01 00:00:00', 'history'
-              FROM generate_series(?::bigint, ?::bigint) g""";
+    /** ShedLock's documented MySQL/MariaDB table: millisecond timestamps. */
+    private static final String TABLE_MARIADB = """
+            CREATE TABLE shedlock (name VARCHAR(64) NOT NULL, lock_until TIMESTAMP(3) NOT NULL,
+                                   locked_at TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+                                   locked_by VARCHAR(255) NOT NULL, PRIMARY KEY (name))""";
 
-    private static final String HISTORY_H2 = """
+    /** Other lock names, their locks long expired: what other jobs leave behind. From {@code g} numbers. */
+    private static final String HISTORY = """
             INSERT INTO shedlock (name, lock_until, locked_at, locked_by)
-            SELECT 'history-' || CAST(X AS VARCHAR), TIMESTAMP '2020-01-01 00:01:00', TIMESTAMP '2020-01-01 00:00:00',
-                   'history'
-              FROM SYSTEM_RANGE(?, ?)""";
+            SELECT CONCAT('history-', g), TIMESTAMP '2020-01-01 00:01:00', TIMESTAMP '2020-01-01 00:00:00', 'history'
+              FROM %s""";
 
     private final BenchDatabase database;
     private final DataSource pool;
@@ -44,7 +43,7 @@ final class ShedLockContender implements Contender {
     ShedLockContender(BenchDatabase database) throws SQLException {
         this.database = database;
         this.pool = database.pool("shedlock");
-        database.execute(TABLE);
+        database.execute(database.isMariaDb() ? TABLE_MARIADB : TABLE);
     }
 
     @Override
@@ -55,6 +54,11 @@ final class ShedLockContender implements Contender {
     @Override
     public String table() {
         return "shedlock";
+    }
+
+    @Override
+    public DataSource pool() {
+        return pool;
     }
 
     @Override
@@ -78,11 +82,8 @@ final class ShedLockContender implements Contender {
     @Override
     public void loadHistory(Connection connection, long from, long to, String type, boolean sameType)
             throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(
-                database.isPostgres() ? HISTORY_POSTGRES : HISTORY_H2)) {
-            statement.setLong(1, from);
-            statement.setLong(2, to);
-            statement.executeUpdate();
+        try (Statement statement = connection.createStatement()) {
+            statement.executeUpdate(HISTORY.formatted(database.numbers(from, to)));
         }
     }
 

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -27,18 +26,12 @@ final class SpringLockContender implements Contender {
 
     private static final Duration TTL = Duration.ofSeconds(60);
 
-    /** Other lock keys, their locks long expired. */
-    private static final String HISTORY_POSTGRES = """
+    /** Other lock keys, their locks long expired. From {@code g} numbers. */
+    private static final String HISTORY = """
             INSERT INTO INT_LOCK (LOCK_KEY, REGION, CLIENT_ID, CREATED_DATE, EXPIRED_AFTER)
-            SELECT lpad(g::text, 36, '0'), 'DEFAULT', 'history', TIMESTAMP '2020-01-01 00:00:00',
+            SELECT LPAD(CONCAT('', g), 36, '0'), 'DEFAULT', 'history', TIMESTAMP '2020-01-01 00:00:00',
                    TIMESTAMP '2020-01-01 00:01:00'
-              FROM generate_series(?::bigint, ?::bigint) g""";
-
-    private static final String HISTORY_H2 = """
-            INSERT INTO INT_LOCK (LOCK_KEY, REGION, CLIENT_ID, CREATED_DATE, EXPIRED_AFTER)
-            SELECT LPAD(CAST(X AS VARCHAR), 36, '0'), 'DEFAULT', 'history', TIMESTAMP '2020-01-01 00:00:00',
-                   TIMESTAMP '2020-01-01 00:01:00'
-              FROM SYSTEM_RANGE(?, ?)""";
+              FROM %s""";
 
     private final BenchDatabase database;
     private final DataSource pool;
@@ -46,7 +39,7 @@ final class SpringLockContender implements Contender {
     SpringLockContender(BenchDatabase database) throws SQLException {
         this.database = database;
         this.pool = database.pool("spring-integration");
-        database.execute(intLockTable(database.isPostgres() ? "postgresql" : "h2"));
+        database.execute(intLockTable(database.pick("postgresql", "mysql", "h2")));
     }
 
     /** The CREATE TABLE INT_LOCK statement of Spring Integration's schema script for the database. */
@@ -74,7 +67,13 @@ final class SpringLockContender implements Contender {
 
     @Override
     public String table() {
-        return "int_lock";
+        // MariaDB's table names are case-sensitive on Linux; PostgreSQL folds unquoted ones to lower case
+        return database.isMariaDb() ? "INT_LOCK" : "int_lock";
+    }
+
+    @Override
+    public DataSource pool() {
+        return pool;
     }
 
     @Override
@@ -101,11 +100,8 @@ final class SpringLockContender implements Contender {
     @Override
     public void loadHistory(Connection connection, long from, long to, String type, boolean sameType)
             throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(
-                database.isPostgres() ? HISTORY_POSTGRES : HISTORY_H2)) {
-            statement.setLong(1, from);
-            statement.setLong(2, to);
-            statement.executeUpdate();
+        try (Statement statement = connection.createStatement()) {
+            statement.executeUpdate(HISTORY.formatted(database.numbers(from, to)));
         }
     }
 
