@@ -158,7 +158,8 @@ class PostgresFailoverTest {
             long lost = run.acknowledged.keySet().stream().filter(id -> !run.acknowledged.get(id).equals(rows.get(id)))
                     .count();
             long releasesLost = run.released.stream().filter(unreleased::contains).count();
-            Duration gap = Duration.ofNanos(run.firstAcquisitionAfter(killed) - killed);
+            Duration promotion = Duration.ofNanos(promoted - killed);
+            Duration reconnected = Duration.ofNanos(run.firstAcquisitionAfter(promoted) - promoted);
             if (replication == Replication.SYNCHRONOUS) {
                 assertThat(lost).as("acknowledged acquisitions missing on the new primary").isZero();
                 assertThat(heldOutcomes).as("held locks refused to others on the new primary").containsOnly("kept");
@@ -168,10 +169,10 @@ class PostgresFailoverTest {
             new LockTable(newPrimary).assertConsistent();
             System.out.printf("RELIABILITY POSTGRESQL failover (%s, cycle %d): %d acquisitions acknowledged, %d of them"
                     + " missing after promotion; held locks %s; %d overlaps, %d tokens not increasing; %d of %d"
-                    + " acknowledged releases lost (held until expiry); %d acquisitions failed meanwhile; first"
-                    + " acquisition %d ms after the kill (detection %d ms)%n", replication, cycle,
+                    + " acknowledged releases lost (held until expiry); %d acquisitions failed meanwhile; promoted %d ms"
+                    + " after the kill, first acquisition %d ms after the promotion%n", replication, cycle,
                     run.acknowledged.size(), lost, heldOutcomes, run.overlaps.get(), run.tokensBack.get(), releasesLost,
-                    run.released.size(), run.failures.get(), gap.toMillis(), DETECTION.toMillis());
+                    run.released.size(), run.failures.get(), promotion.toMillis(), reconnected.toMillis());
             stopClusters();
         }
     }

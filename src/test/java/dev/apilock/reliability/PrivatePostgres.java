@@ -160,18 +160,37 @@ final class PrivatePostgres implements AutoCloseable {
     /**
      * The immediate crash of the database host: {@code kill -9} of the postmaster and of every
      * process it started, all at once. Nothing is flushed, nobody is told; the cluster stays down.
+     * They are all stopped first ({@code SIGSTOP}, the postmaster first so it forks no more), so
+     * that no backend answers a client between the postmaster's death and its own.
      */
-    void kill() {
+    void kill() throws IOException {
         ProcessHandle postmaster = postmaster().orElseThrow(() -> new IllegalStateException("not running"));
+        List<String> stop = new ArrayList<>(List.of("kill", "-STOP", Long.toString(postmaster.pid())));
+        postmaster.descendants().forEach(process -> stop.add(Long.toString(process.pid())));
+        run(stop.toArray(String[]::new));
         List<ProcessHandle> processes = new ArrayList<>(List.of(postmaster));
         postmaster.descendants().forEach(processes::add);
         processes.forEach(ProcessHandle::destroyForcibly);
-        for (ProcessHandle process : processes) {
-            try {
-                process.onExit().get(10, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                throw new IllegalStateException("process " + process.pid() + " outlived kill -9", e);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!processes.stream().allMatch(PrivatePostgres::dead)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("a server process outlived kill -9: " + processes);
             }
+            ReliabilityDatabase.sleep(10);
+        }
+    }
+
+    /**
+     * Whether a process has died, reaped or not: the orphans of a killed postmaster stay zombies
+     * until whoever adopted them reaps them, which may take a while (and onExit() of a process
+     * that is not our child looks only every 300 ms and more).
+     */
+    private static boolean dead(ProcessHandle process) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"), StandardCharsets.UTF_8);
+            return stat.substring(stat.lastIndexOf(')') + 1).trim().startsWith("Z");
+        } catch (IOException e) {
+            return true;
         }
     }
 
