@@ -195,7 +195,7 @@ class PostgresFailoverTest {
             }
         });
         LockTemplate other = instance("sync-silent-other", LockListener.NONE);
-        LockType releasedType = newType(Duration.ofSeconds(8));
+        LockType releasedType = newType(Duration.ofSeconds(10));
         LockHandle released = instance.execute(releasedType, "req-1", "alice", lock -> {
             pair.silenceReplication();
             return lock;
