@@ -24,10 +24,9 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -51,15 +50,7 @@ class PostgresRestartTest {
 
     @BeforeAll
     void startCluster() throws IOException {
-        String reason = PrivatePostgres.unavailableReason().orElse(null);
-        if (reason != null) {
-            String required = System.getenv().getOrDefault("APILOCK_TEST_REQUIRE", "");
-            if (required.toLowerCase(Locale.ROOT).contains("postgresql")) {
-                throw new IllegalStateException("No private PostgreSQL cluster: " + reason);
-            }
-            System.err.println("NOTICE: no private PostgreSQL cluster (" + reason + "): the restart tests are SKIPPED.");
-            Assumptions.abort(reason);
-        }
+        PrivatePostgres.assumeAvailable("restart", Optional.empty());
         cluster = PrivatePostgres.start();
         database = TestDatabase.attach(TestDatabase.Kind.POSTGRESQL, cluster.url(), "postgres", "");
         table = new LockTable(database);

@@ -4,31 +4,46 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * A PostgreSQL cluster of the test's own, in a temporary directory on a free port with its own
  * log, which the test may restart and crash at will: the shared server is never touched. Made
  * with the server binaries of the machine's PostgreSQL ({@code initdb}, {@code pg_ctl}) run as
- * the {@code postgres} user through {@code runuser}, so it needs root.
+ * the {@code postgres} user through {@code runuser}, so it needs root. A cluster may be started
+ * with settings and an environment of its own (a faked clock), and may be the primary of a
+ * streaming standby ({@link #startStandby}), which can be promoted once the primary is killed.
  */
 final class PrivatePostgres implements AutoCloseable {
+
+    /** What every private cluster runs with: small, local, ready to be a streaming primary. */
+    private static final List<String> SETTINGS = List.of("listen_addresses=127.0.0.1", "max_connections=40",
+            "shared_buffers=16MB", "wal_level=replica", "max_wal_senders=4");
 
     private final Path bin;
     private final Path baseDir;
     private final Path dataDir;
     private final int port;
+    private final List<String> settings;
+    /** Set for pg_ctl, and so for the server it starts. */
+    private final Map<String, String> environment;
 
-    private PrivatePostgres(Path bin, Path baseDir, int port) {
+    private PrivatePostgres(Path bin, Path baseDir, int port, List<String> settings, Map<String, String> environment) {
         this.bin = bin;
         this.baseDir = baseDir;
         this.dataDir = baseDir.resolve("data");
         this.port = port;
+        this.settings = settings;
+        this.environment = environment;
     }
 
     /** Why a private cluster cannot be made here, or empty if it can. */
@@ -43,6 +58,24 @@ final class PrivatePostgres implements AutoCloseable {
             return Optional.of("runuser is missing");
         }
         return Optional.empty();
+    }
+
+    /**
+     * Skips the calling test class with a notice if a private cluster cannot be made here, or if
+     * {@code otherReason} names something else missing; fails instead if the environment variable
+     * {@code APILOCK_TEST_REQUIRE} names {@code postgresql}, so CI can never pass by skipping.
+     */
+    static void assumeAvailable(String tests, Optional<String> otherReason) {
+        String reason = unavailableReason().or(() -> otherReason).orElse(null);
+        if (reason != null) {
+            String required = System.getenv().getOrDefault("APILOCK_TEST_REQUIRE", "");
+            if (required.toLowerCase(Locale.ROOT).contains("postgresql")) {
+                throw new IllegalStateException("No private PostgreSQL cluster: " + reason);
+            }
+            System.err.println("NOTICE: no private PostgreSQL cluster (" + reason + "): the " + tests
+                    + " tests are SKIPPED.");
+            Assumptions.abort(reason);
+        }
     }
 
     private static Optional<Path> serverBinaries() {
@@ -61,22 +94,118 @@ final class PrivatePostgres implements AutoCloseable {
     }
 
     static PrivatePostgres start() throws IOException {
-        Path bin = serverBinaries().orElseThrow();
-        Path baseDir = Files.createTempDirectory("apilock-pg-");
-        PrivatePostgres cluster = new PrivatePostgres(bin, baseDir, H2TcpServer.freePort());
+        return start(List.of(), Map.of());
+    }
+
+    /**
+     * A new cluster, started with {@code settings} ({@code name=value}) on top of the usual ones, and
+     * with {@code environment} set for the server (e.g. libfaketime's).
+     */
+    static PrivatePostgres start(List<String> settings, Map<String, String> environment) throws IOException {
+        PrivatePostgres cluster = create(settings, environment);
         try {
-            cluster.run("chown", "postgres:postgres", baseDir.toString());
             cluster.asPostgres("initdb", "-D", cluster.dataDir.toString(), "-A", "trust", "-U", "postgres",
                     "-E", "UTF8", "--locale=C", "--no-sync");
-            cluster.asPostgres("pg_ctl", "-D", cluster.dataDir.toString(), "-l", cluster.log().toString(),
-                    "-o", "-p " + cluster.port + " -k " + baseDir + " -c listen_addresses=127.0.0.1"
-                            + " -c max_connections=40 -c shared_buffers=16MB",
-                    "-w", "-t", "60", "start");
+            cluster.startServer();
             return cluster;
         } catch (IOException | RuntimeException e) {
             cluster.close();
             throw e;
         }
+    }
+
+    private static PrivatePostgres create(List<String> settings, Map<String, String> environment) throws IOException {
+        Path baseDir = Files.createTempDirectory("apilock-pg-");
+        PrivatePostgres cluster = new PrivatePostgres(serverBinaries().orElseThrow(), baseDir, H2TcpServer.freePort(),
+                settings, environment);
+        cluster.run("chown", "postgres:postgres", baseDir.toString());
+        return cluster;
+    }
+
+    private void startServer() throws IOException {
+        StringBuilder options = new StringBuilder("-p " + port + " -k " + baseDir);
+        Stream.concat(SETTINGS.stream(), settings.stream()).forEach(setting -> options.append(" -c ").append(setting));
+        asPostgres("pg_ctl", "-D", dataDir.toString(), "-l", log().toString(), "-o", options.toString(),
+                "-w", "-t", "60", "start");
+    }
+
+    /**
+     * A streaming standby of this cluster, in a cluster of its own: a base backup taken with a
+     * replication slot ({@code pg_basebackup -R -C}), started in recovery, connecting to
+     * {@code 127.0.0.1:upstreamPort} (this cluster's port, or a proxy in front of it) as
+     * {@code applicationName}, which {@code synchronous_standby_names} can name.
+     */
+    PrivatePostgres startStandby(int upstreamPort, String applicationName) throws IOException {
+        PrivatePostgres standby = create(List.of(), Map.of());
+        try {
+            standby.asPostgres("pg_basebackup", "-h", "127.0.0.1", "-p", Integer.toString(port), "-U", "postgres",
+                    "-D", standby.dataDir.toString(), "-R", "-X", "stream", "-C", "-S", applicationName, "--no-sync");
+            // after the line -R wrote, so it wins
+            Files.writeString(standby.dataDir.resolve("postgresql.auto.conf"), "primary_conninfo = 'host=127.0.0.1"
+                    + " port=" + upstreamPort + " user=postgres application_name=" + applicationName + "'\n",
+                    StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+            standby.startServer();
+            return standby;
+        } catch (IOException | RuntimeException e) {
+            standby.close();
+            throw e;
+        }
+    }
+
+    /** {@code pg_ctl promote}: a standby ends recovery and becomes a primary, waited for. */
+    void promote() throws IOException {
+        asPostgres("pg_ctl", "-D", dataDir.toString(), "-w", "-t", "60", "promote");
+    }
+
+    /**
+     * The immediate crash of the database host: {@code kill -9} of the postmaster and of every
+     * process it started, all at once. Nothing is flushed, nobody is told; the cluster stays down.
+     * They are all stopped first ({@code SIGSTOP}, the postmaster first so it forks no more), so
+     * that no backend answers a client between the postmaster's death and its own.
+     */
+    void kill() throws IOException {
+        ProcessHandle postmaster = postmaster().orElseThrow(() -> new IllegalStateException("not running"));
+        List<String> stop = new ArrayList<>(List.of("kill", "-STOP", Long.toString(postmaster.pid())));
+        postmaster.descendants().forEach(process -> stop.add(Long.toString(process.pid())));
+        run(stop.toArray(String[]::new));
+        List<ProcessHandle> processes = new ArrayList<>(List.of(postmaster));
+        postmaster.descendants().forEach(processes::add);
+        processes.forEach(ProcessHandle::destroyForcibly);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!processes.stream().allMatch(PrivatePostgres::dead)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("a server process outlived kill -9: " + processes);
+            }
+            ReliabilityDatabase.sleep(10);
+        }
+    }
+
+    /**
+     * Whether a process has died, reaped or not: the orphans of a killed postmaster stay zombies
+     * until whoever adopted them reaps them, which may take a while (and onExit() of a process
+     * that is not our child looks only every 300 ms and more).
+     */
+    private static boolean dead(ProcessHandle process) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"), StandardCharsets.UTF_8);
+            return stat.substring(stat.lastIndexOf(')') + 1).trim().startsWith("Z");
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    private Optional<ProcessHandle> postmaster() {
+        try {
+            List<String> pidFile = Files.readAllLines(dataDir.resolve("postmaster.pid"), StandardCharsets.UTF_8);
+            return pidFile.isEmpty() ? Optional.empty()
+                    : ProcessHandle.of(Long.parseLong(pidFile.get(0).trim())).filter(ProcessHandle::isAlive);
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    int port() {
+        return port;
     }
 
     String url() {
@@ -98,7 +227,9 @@ final class PrivatePostgres implements AutoCloseable {
     }
 
     private void asPostgres(String tool, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of("runuser", "-u", "postgres", "--", bin.resolve(tool).toString()));
+        List<String> command = new ArrayList<>(List.of("runuser", "-u", "postgres", "--", "env"));
+        environment.forEach((name, value) -> command.add(name + "=" + value));
+        command.add(bin.resolve(tool).toString());
         command.addAll(List.of(args));
         run(command.toArray(String[]::new));
     }
@@ -127,7 +258,7 @@ final class PrivatePostgres implements AutoCloseable {
     @Override
     public void close() {
         try {
-            if (Files.exists(dataDir.resolve("postmaster.pid"))) {
+            if (postmaster().isPresent()) {
                 asPostgres("pg_ctl", "-D", dataDir.toString(), "-m", "fast", "-w", "-t", "60", "stop");
             }
         } catch (IOException e) {
