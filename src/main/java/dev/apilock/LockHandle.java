@@ -15,9 +15,11 @@ public interface LockHandle {
 
     /**
      * A number strictly larger than that of every earlier holder of this lock type, whatever
-     * process it ran in, across crashes and restarts of the database. Pass it to the resource you
-     * protect so it can refuse writes from a holder whose lock expired meanwhile. Tokens of
-     * different types are unrelated.
+     * process it ran in, across crashes and restarts of the database, as long as the database
+     * keeps what it acknowledged: a failover to a standby that had not received the last commits
+     * (asynchronous replication) can hand a token out again. Pass it to the resource you protect
+     * so it can refuse writes from a holder whose lock expired meanwhile. Tokens of different
+     * types are unrelated.
      */
     long fencingToken();
 
@@ -43,7 +45,10 @@ public interface LockHandle {
      * extension or release found it gone, or an extension failed), after release, and once the
      * lease has run out as measured from just before the acquisition (or last extension) was
      * sent, on the monotonic clock. The database stays the authority; this answer errs on the safe
-     * side and never claims a lock the database may already have handed on.
+     * side and never claims a lock the database may already have handed on, provided the
+     * database's clock runs at the real rate and the database keeps what it acknowledged. A step of
+     * the database clock past the expiry, or a failover that loses the acquisition, lets another
+     * holder in while this still answers true, until the lease runs out here.
      */
     boolean isHeld();
 

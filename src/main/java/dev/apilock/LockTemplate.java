@@ -304,9 +304,9 @@ public class LockTemplate implements LockOperations {
                 log.debug("Released lock {} of type {} {}", lock.lockId(), lock.type().name(), describe(when));
                 listener.released(lock, lock.heldFor());
             } else {
-                log.warn("Lock {} of type {} was no longer held at release ({}): it expired at {} and was reclaimed,"
-                        + " or an operator released it", lock.lockId(), lock.type().name(), describe(when),
-                        lock.expiresAt());
+                log.warn("Lock {} of type {} was no longer held at release ({}): it expired (at {} by its lease)"
+                        + " and was reclaimed, an operator released it, or the database lost it (a failover, a step"
+                        + " of its clock)", lock.lockId(), lock.type().name(), describe(when), lock.expiresAt());
                 lock.markLost("its row had already been reclaimed or force-released at release");
             }
         } catch (RuntimeException e) {
