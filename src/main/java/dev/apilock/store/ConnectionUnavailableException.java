@@ -3,6 +3,8 @@ package dev.apilock.store;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * apilock could not get a connection at all, so nothing was sent: the database is unreachable, or
@@ -17,6 +19,9 @@ final class ConnectionUnavailableException extends SQLException {
             + " inside its transaction while it takes a lock needs a second: give apilock a small pool of its own"
             + " (ApiLockPersistence.createEntityManagerFactory over a separate DataSource), take the lock before"
             + " the transaction begins, or size the pool above the number of such concurrent callers";
+
+    /** HikariCP's state in its timeout message: "(total=10, active=10, idle=0, waiting=3)". */
+    private static final Pattern HIKARI_STATE = Pattern.compile("total=(\\d+), active=(\\d+)");
 
     private final boolean poolExhausted;
 
@@ -45,6 +50,13 @@ final class ConnectionUnavailableException extends SQLException {
         }
         for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
             String message = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
+            Matcher hikari = HIKARI_STATE.matcher(message);
+            if (hikari.find()) {
+                // HikariCP says how many connections it has and how many are in use: an empty pool
+                // (its connections broke and new ones fail) is not one that callers have exhausted
+                long total = Long.parseLong(hikari.group(1));
+                return total > 0 && Long.parseLong(hikari.group(2)) >= total;
+            }
             if (t instanceof SQLTransientConnectionException || message.contains("timeout")
                     || message.contains("timed out") || message.contains("not available")) {
                 return true;
