@@ -7,7 +7,6 @@ import jakarta.persistence.EntityManagerFactory;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
@@ -33,8 +32,6 @@ final class CliDatabase implements AutoCloseable {
     private final DatabaseKind kind;
     private EntityManagerFactory factory;
     private Connection keeper;
-    /** Counts calls of {@link #idleAfter} and {@link #resume}: a pending idle of an older one is void. */
-    private long idleRequests;
     private BooleanSupplier refuseConnections = () -> false;
 
     CliDatabase(ConnectionOptions options) {
@@ -96,43 +93,18 @@ final class CliDatabase implements AutoCloseable {
     /**
      * From now on the command holds no connection of its own between operations, so that an
      * embedded database it happens to serve passes to whichever process uses it next: {@code run}
-     * lets go while it waits between attempts and once its command has run for a while (see
-     * {@link #idleAfter}), which may be hours; a serving process that exits would otherwise close
-     * the database under everyone else's work.
+     * lets go while it waits between attempts, and takes a connection again ({@link #resume()})
+     * once it holds the lock, for as long as its command runs.
      */
     synchronized void idle() {
-        idleRequests++;
         if (keeper != null) {
             closeQuietly(keeper);
             keeper = null;
         }
     }
 
-    /**
-     * {@link #idle()} once {@code delay} has passed, unless {@link #resume()} comes first: a
-     * command that ends at once, as many do, then finds its connection still open.
-     */
-    synchronized void idleAfter(Duration delay) {
-        long request = ++idleRequests;
-        Thread timer = new Thread(() -> {
-            try {
-                Thread.sleep(delay.toMillis());
-            } catch (InterruptedException e) {
-                return;
-            }
-            synchronized (this) {
-                if (request == idleRequests) {
-                    idle();
-                }
-            }
-        }, "apilock-idle");
-        timer.setDaemon(true);
-        timer.start();
-    }
-
-    /** After {@link #idle()}: keeps a connection again for what is left to do (release, hand-over). */
+    /** After {@link #idle()}: keeps a connection again for what is left to do (the command, release, hand-over). */
     synchronized void resume() {
-        idleRequests++;
         if (keeper == null && factory != null && keepsConnection()) {
             try {
                 keeper = dataSource().getConnection();

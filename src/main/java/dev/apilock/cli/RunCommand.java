@@ -35,7 +35,6 @@ import picocli.CommandLine.Spec;
 final class RunCommand implements Callable<Integer> {
 
     /** How long the command may run before apilock lets go of the embedded database (see {@link CliDatabase#idle()}). */
-    private static final Duration KEEP_CONNECTION_FOR = Duration.ofSeconds(1);
 
     @ParentCommand
     ApiLockCli top;
@@ -89,12 +88,11 @@ final class RunCommand implements Callable<Integer> {
                     new LockAdmin(factory)::databaseNow) : null;
             LockTemplate template = new LockTemplate(factory, whileWaiting(database, progress));
             int exitCode = template.execute(lockType, referenceId, holder, wait, lock -> {
-                database.idleAfter(KEEP_CONNECTION_FOR);
-                try {
-                    return child.run(lock);
-                } finally {
-                    database.resume();
-                }
+                // The holder keeps an embedded database open while its command runs: served by one
+                // process, it stays put for the waiters, which would otherwise pass it among themselves
+                // at every attempt, and H2's file lock can take seconds to change hands.
+                database.resume();
+                return child.run(lock);
             });
             return child.signal() == 0 ? exitCode : 128 + child.signal();
         } catch (ApiLockAcquireException blocked) {
