@@ -3,11 +3,8 @@ package dev.apilock.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import dev.apilock.ApiLockAcquireException;
 import dev.apilock.ApiLockLostException;
-import dev.apilock.ApiLockPersistence;
 import dev.apilock.LockHandle;
 import dev.apilock.LockListener;
 import dev.apilock.LockTable;
@@ -92,17 +89,7 @@ class PostgresClockStepTest {
     }
 
     private LockTemplate instance(String name, LockListener listener) {
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(cluster.url());
-        config.setUsername("postgres");
-        config.setMaximumPoolSize(2);
-        config.setMinimumIdle(0);
-        config.setConnectionTimeout(2_000);
-        config.setPoolName(name);
-        HikariDataSource pool = new HikariDataSource(config);
-        EntityManagerFactory factory = ApiLockPersistence.createEntityManagerFactory(pool);
-        resources.add(pool);
-        resources.add(factory::close);
+        EntityManagerFactory factory = PrivatePostgres.lockUnit(cluster.url(), name, 2, resources);
         return LockTemplate.builder(factory).listener(listener).build();
     }
 

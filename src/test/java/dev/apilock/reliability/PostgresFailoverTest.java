@@ -3,11 +3,8 @@ package dev.apilock.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import dev.apilock.ApiLockAcquireException;
 import dev.apilock.ApiLockException;
-import dev.apilock.ApiLockPersistence;
 import dev.apilock.LockHandle;
 import dev.apilock.LockListener;
 import dev.apilock.LockTable;
@@ -91,18 +88,7 @@ class PostgresFailoverTest {
 
     /** An application instance: a pool of its own on the multi-host URL, every operation bounded. */
     private LockTemplate instance(String name, LockListener listener) {
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(pair.url());
-        config.setUsername("postgres");
-        config.setMaximumPoolSize(2);
-        config.setMinimumIdle(0);
-        config.setConnectionTimeout(2_000);
-        config.setPoolName(name);
-        config.addDataSourceProperty("ApplicationName", name);
-        HikariDataSource pool = new HikariDataSource(config);
-        EntityManagerFactory factory = ApiLockPersistence.createEntityManagerFactory(pool);
-        resources.add(pool);
-        resources.add(factory::close);
+        EntityManagerFactory factory = PrivatePostgres.lockUnit(pair.url(), name, 2, resources);
         return LockTemplate.builder(factory).listener(listener).operationTimeout(BOUND).build();
     }
 

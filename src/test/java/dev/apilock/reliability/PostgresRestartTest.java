@@ -3,11 +3,8 @@ package dev.apilock.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import dev.apilock.ApiLockAcquireException;
 import dev.apilock.ApiLockException;
-import dev.apilock.ApiLockPersistence;
 import dev.apilock.LockHandle;
 import dev.apilock.LockTable;
 import dev.apilock.LockTemplate;
@@ -79,17 +76,7 @@ class PostgresRestartTest {
     }
 
     private LockTemplate instance(String name) {
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(cluster.url());
-        config.setUsername("postgres");
-        config.setMaximumPoolSize(POOL_SIZE);
-        config.setMinimumIdle(0);
-        config.setConnectionTimeout(2_000);
-        config.setPoolName(name);
-        HikariDataSource pool = new HikariDataSource(config);
-        EntityManagerFactory factory = ApiLockPersistence.createEntityManagerFactory(pool);
-        resources.add(pool);
-        resources.add(factory::close);
+        EntityManagerFactory factory = PrivatePostgres.lockUnit(cluster.url(), name, POOL_SIZE, resources);
         return new LockTemplate(factory);
     }
 
@@ -275,17 +262,7 @@ class PostgresRestartTest {
     }
 
     private ApiLockRepository repository(String name) {
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(cluster.url());
-        config.setUsername("postgres");
-        config.setMaximumPoolSize(POOL_SIZE);
-        config.setMinimumIdle(0);
-        config.setConnectionTimeout(2_000);
-        config.setPoolName(name);
-        HikariDataSource pool = new HikariDataSource(config);
-        EntityManagerFactory factory = ApiLockPersistence.createEntityManagerFactory(pool);
-        resources.add(pool);
-        resources.add(factory::close);
+        EntityManagerFactory factory = PrivatePostgres.lockUnit(cluster.url(), name, POOL_SIZE, resources);
         return new ApiLockRepository(factory);
     }
 

@@ -1,5 +1,9 @@
 package dev.apilock.reliability;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.apilock.ApiLockPersistence;
+import jakarta.persistence.EntityManagerFactory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -44,6 +48,27 @@ final class PrivatePostgres implements AutoCloseable {
         this.port = port;
         this.settings = settings;
         this.environment = environment;
+    }
+
+    /**
+     * apilock's persistence unit on a pool of its own over {@code url}, as an application instance
+     * of the tests has it: {@code poolSize} connections, none kept idle, a 2 s connection timeout,
+     * pool and backends named {@code name}. Both are closed with {@code resources}.
+     */
+    static EntityManagerFactory lockUnit(String url, String name, int poolSize, List<AutoCloseable> resources) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        config.setUsername("postgres");
+        config.setMaximumPoolSize(poolSize);
+        config.setMinimumIdle(0);
+        config.setConnectionTimeout(2_000);
+        config.setPoolName(name);
+        config.addDataSourceProperty("ApplicationName", name);
+        HikariDataSource pool = new HikariDataSource(config);
+        EntityManagerFactory factory = ApiLockPersistence.createEntityManagerFactory(pool);
+        resources.add(pool);
+        resources.add(factory::close);
+        return factory;
     }
 
     /** Why a private cluster cannot be made here, or empty if it can. */
