@@ -34,8 +34,6 @@ import picocli.CommandLine.Spec;
                 "Options end at COMMAND, or at --: what follows belongs to COMMAND."})
 final class RunCommand implements Callable<Integer> {
 
-    /** How long the command may run before apilock lets go of the embedded database (see {@link CliDatabase#idle()}). */
-
     @ParentCommand
     ApiLockCli top;
 

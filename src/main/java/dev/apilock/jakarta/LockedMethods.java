@@ -89,13 +89,8 @@ public class LockedMethods {
     }
 
     private LockedMethod resolve(Method method, ApiLocked annotation, Class<?> beanClass) {
-        Key key = new Key(method, annotation);
-        LockedMethod locked = resolved.get(key);
-        if (locked == null) {
-            locked = invoker.resolve(annotation, "@ApiLocked on " + describe(beanClass, method));
-            resolved.putIfAbsent(key, locked);
-        }
-        return locked;
+        return resolved.computeIfAbsent(new Key(method, annotation),
+                key -> invoker.resolve(annotation, "@ApiLocked on " + describe(beanClass, method)));
     }
 
     /** The binding as the container reports it (Jakarta Interceptors 2.2), else read from the method and class. */

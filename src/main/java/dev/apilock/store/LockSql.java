@@ -285,24 +285,17 @@ abstract class LockSql {
      */
     static <R> R inTransaction(Connection connection, SqlWork<R> work) throws SQLException {
         connection.setAutoCommit(false);
-        R result;
         try {
-            result = work.run();
+            R result = work.run();
+            // Turning auto-commit back on commits (JDBC): one COMMIT, where commit() before it would
+            // make H2 run two.
+            connection.setAutoCommit(true);
+            return result;
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly(connection, e);
             autoCommitQuietly(connection, e);
             throw e;
         }
-        // Turning auto-commit back on commits (JDBC): one COMMIT, where commit() before it would
-        // make H2 run two.
-        try {
-            connection.setAutoCommit(true);
-        } catch (SQLException e) {
-            rollbackQuietly(connection, e);
-            autoCommitQuietly(connection, e);
-            throw e;
-        }
-        return result;
     }
 
     private static void autoCommitQuietly(Connection connection, Exception failure) {
