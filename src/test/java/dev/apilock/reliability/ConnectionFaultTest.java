@@ -5,18 +5,13 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.apilock.ApiLockAcquireException;
 import dev.apilock.ApiLockException;
-import dev.apilock.ApiLockPersistence;
 import dev.apilock.LockHandle;
 import dev.apilock.LockTemplate;
 import dev.apilock.LockType;
-import jakarta.persistence.EntityManagerFactory;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,40 +19,18 @@ import org.junit.jupiter.api.Test;
  * while a callback runs. A {@link TcpProxy} stands between the application instance and the
  * database and is cut and restored; the database itself keeps running.
  */
-abstract class ConnectionFaultTest extends ReliabilityTest {
+abstract class ConnectionFaultTest extends BehindProxyTest {
 
     static final Duration SHORT = Duration.ofSeconds(2);
 
-    TcpProxy proxy;
-    private final List<EntityManagerFactory> factories = new ArrayList<>();
-
-
-    @BeforeEach
-    void startProxy() {
-        proxy = TcpProxy.start(database.serverPort());
-    }
-
-    @AfterEach
-    void stopProxy() {
-        factories.forEach(EntityManagerFactory::close);
-        factories.clear();
-        proxy.close();
-    }
-
     /** An application instance whose every connection goes through the proxy. */
     LockTemplate instanceBehindProxy(String application) {
-        return template(database.pool(database.urlThrough(proxy), application, 2));
+        return new LockTemplate(unit(poolBehindProxy(application)));
     }
 
     /** An application instance connected straight to the database. */
     LockTemplate instance(String application) {
-        return template(database.pool(application, 2));
-    }
-
-    private LockTemplate template(javax.sql.DataSource pool) {
-        EntityManagerFactory factory = ApiLockPersistence.createEntityManagerFactory(pool);
-        factories.add(factory);
-        return new LockTemplate(factory);
+        return new LockTemplate(unit(directPool(application)));
     }
 
     /**

@@ -259,9 +259,13 @@ final class PrivatePostgres implements AutoCloseable {
         run(command.toArray(String[]::new));
     }
 
-    /** Runs a command, its output appended to a file of its own: a server it starts may keep it open. */
+    /**
+     * Runs a command, its output appended to a file of its own: a server it starts may keep it open.
+     * A failure reports what this command wrote there, not what the ones before it did.
+     */
     private void run(String... command) throws IOException {
         Path output = baseDir.resolve("commands.log");
+        long before = Files.exists(output) ? Files.size(output) : 0;
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile())).start();
         try {
@@ -274,8 +278,10 @@ final class PrivatePostgres implements AutoCloseable {
             throw new IOException("interrupted", e);
         }
         if (process.exitValue() != 0) {
+            byte[] written = Files.readAllBytes(output);
             throw new IOException(String.join(" ", command) + " exited with " + process.exitValue() + ": "
-                    + Files.readString(output, StandardCharsets.UTF_8));
+                    + new String(written, (int) Math.min(before, written.length),
+                            (int) Math.max(0, written.length - before), StandardCharsets.UTF_8));
         }
     }
 

@@ -5,24 +5,17 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.apilock.ApiLockAcquireException;
 import dev.apilock.ApiLockException;
-import dev.apilock.ApiLockPersistence;
 import dev.apilock.LockHandle;
 import dev.apilock.LockListener;
 import dev.apilock.LockTemplate;
 import dev.apilock.LockType;
 import dev.apilock.reliability.TcpProxy.Direction;
-import jakarta.persistence.EntityManagerFactory;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -37,7 +30,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * and is taken over, never earlier; a keep-alive that gets no answer marks its handle lost before the
  * lock would expire.
  */
-abstract class SilentNetworkTest extends ReliabilityTest {
+abstract class SilentNetworkTest extends BehindProxyTest {
 
     static final Duration EXPIRY = Duration.ofSeconds(6);
     /** A third of the expiry: what the template derives for each operation. */
@@ -47,39 +40,12 @@ abstract class SilentNetworkTest extends ReliabilityTest {
     /** The slack of a loaded machine over the bound, in scheduling and in the driver giving up. */
     static final Duration SLACK = Duration.ofMillis(2_500);
 
-    TcpProxy proxy;
-    private final List<EntityManagerFactory> factories = new ArrayList<>();
-
-    @BeforeEach
-    void startProxy() {
-        proxy = TcpProxy.start(database.serverPort());
-    }
-
-    /** The proxy first: its sockets closed, nothing is left waiting for an answer that was dropped. */
-    @AfterEach
-    void stopProxy() {
-        proxy.close();
-        factories.forEach(EntityManagerFactory::close);
-        factories.clear();
-    }
-
     LockTemplate behindProxy(String application, LockListener listener) {
-        return LockTemplate.builder(factory(poolBehindProxy(application))).listener(listener).build();
-    }
-
-    /** An instance's pool, through the proxy. */
-    DataSource poolBehindProxy(String application) {
-        return database.pool(database.urlThrough(proxy), application, 2);
+        return LockTemplate.builder(unit(poolBehindProxy(application))).listener(listener).build();
     }
 
     LockTemplate direct(String application) {
-        return new LockTemplate(factory(database.pool(application, 2)));
-    }
-
-    private EntityManagerFactory factory(DataSource pool) {
-        EntityManagerFactory factory = ApiLockPersistence.createEntityManagerFactory(pool);
-        factories.add(factory);
-        return factory;
+        return new LockTemplate(unit(directPool(application)));
     }
 
     static Duration since(long startNanos) {
